@@ -164,7 +164,14 @@ export type Symbol =
   /** `result` inside `ensures` or a return refinement. */
   | { readonly kind: 'ResultRef'; readonly cell: CellInfo }
   /** `calls` / `state` specification functions. */
-  | { readonly kind: 'SpecFn'; readonly name: 'calls' | 'state' };
+  | { readonly kind: 'SpecFn'; readonly name: 'calls' | 'state' }
+  /** The enum named before a dot in `Shape.Circle(…)` / `Shape.Empty` (not a value; its exprTypes entry is `Null`). */
+  | { readonly kind: 'EnumName'; readonly enum: EnumInfo }
+  /**
+   * A typestate state named in a specification (`state(f) == Open`). `state(x)`
+   * and state names are typed `Int`: the state's index in `TypestateInfo.states`.
+   */
+  | { readonly kind: 'State'; readonly typestate: TypestateInfo; readonly state: string; readonly index: number };
 
 /** What a `CallExpr` turned out to be, with its arguments in declaration order. */
 export type CallTarget =

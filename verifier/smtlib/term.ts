@@ -24,6 +24,8 @@ export type Sort =
   | { readonly kind: 'Float64' }
   | { readonly kind: 'RoundingMode' }
   | { readonly kind: 'Array'; readonly index: Sort; readonly elem: Sort }
+  /** Z3's sequence sort `(Seq T)`; Lumen lists are encoded as sequences. */
+  | { readonly kind: 'Seq'; readonly elem: Sort }
   /** A declared sort or datatype, by name. */
   | { readonly kind: 'Named'; readonly name: string };
 
@@ -33,6 +35,7 @@ export const RealSort: Sort = { kind: 'Real' };
 export const StringSort: Sort = { kind: 'String' };
 export const Float64Sort: Sort = { kind: 'Float64' };
 export const arraySort = (index: Sort, elem: Sort): Sort => ({ kind: 'Array', index, elem });
+export const seqSort = (elem: Sort): Sort => ({ kind: 'Seq', elem });
 export const namedSort = (name: string): Sort => ({ kind: 'Named', name });
 
 export type Term =
@@ -194,6 +197,7 @@ export function sortOf(t: Term): Sort {
 export function sortEquals(a: Sort, b: Sort): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'Array' && b.kind === 'Array') return sortEquals(a.index, b.index) && sortEquals(a.elem, b.elem);
+  if (a.kind === 'Seq' && b.kind === 'Seq') return sortEquals(a.elem, b.elem);
   if (a.kind === 'Named' && b.kind === 'Named') return a.name === b.name;
   return true;
 }

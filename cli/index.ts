@@ -1,0 +1,159 @@
+// The `lumen` command. Exit codes (LANGUAGE.md §10): 0 all proved (or only
+// warnings without --strict); 1 a refuted check or an error; 2 usage or I/O
+// error; 3 internal error (a bug in the compiler).
+
+import * as fs from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { Diagnostic } from '../frontend/diagnostics.js';
+import { hasErrors, sortDiagnostics } from '../frontend/diagnostics.js';
+import { renderDiagnostic, renderPlain } from '../frontend/render.js';
+import type { SolverName } from '../verifier/solver/types.js';
+import { renderResults } from '../reports/text.js';
+import { closeSolver, compile, verifyCompiled } from './pipeline.js';
+
+export const VERSION = '0.1.0';
+
+const EXIT_OK = 0;
+const EXIT_FAIL = 1;
+const EXIT_USAGE = 2;
+const EXIT_BUG = 3;
+
+class UsageError extends Error {}
+
+function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+}
+
+function writeOut(text: string, output?: string): void {
+  if (output) fs.writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+function checkReadable(files: readonly string[]): void {
+  for (const f of files) {
+    if (!fs.existsSync(f)) throw new UsageError(`cannot read \`${f}\`: no such file`);
+  }
+}
+
+function renderDiagnostics(diags: readonly Diagnostic[], files: Parameters<typeof renderPlain>[1], plain: boolean): string {
+  return sortDiagnostics(diags)
+    .map((d) => (plain ? renderPlain(d, files) : renderDiagnostic(d, files, { color: useColor() })))
+    .join('\n');
+}
+
+interface CommonOpts {
+  format: 'text' | 'json' | 'sarif';
+  output?: string;
+  plain?: boolean;
+}
+
+async function cmdCheck(files: string[], opts: CommonOpts): Promise<number> {
+  checkReadable(files);
+  let failed = false;
+  const chunks: string[] = [];
+  for (const file of files) {
+    const c = compile(file);
+    if (hasErrors(c.diagnostics)) failed = true;
+    if (opts.format === 'json') {
+      chunks.push(JSON.stringify({ file, diagnostics: c.diagnostics.map((d) => diagJson(d, c.files)) }, null, 2));
+    } else if (c.diagnostics.length > 0) {
+      chunks.push(renderDiagnostics(c.diagnostics, c.files, Boolean(opts.plain) || !process.stdout.isTTY));
+    }
+  }
+  if (chunks.length) writeOut(chunks.join('\n') + '\n', opts.output);
+  return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+function diagJson(d: Diagnostic, files: Parameters<typeof renderPlain>[1]): unknown {
+  const f = files.get(d.span.file);
+  const pos = f ? lineCol(f, d.span.start) : { line: 0, column: 0 };
+  return { code: d.code, severity: d.severity, message: d.message, file: d.span.file, line: pos.line, column: pos.column };
+}
+
+import { lineColOf as lineCol } from '../frontend/span.js';
+
+interface VerifyOpts extends CommonOpts {
+  timeout: string;
+  solver: SolverName;
+  emitSmt?: string;
+  verbose?: boolean;
+  strict?: boolean;
+}
+
+async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
+  checkReadable(files);
+  const timeoutMs = Number(opts.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds`);
+  let exit = EXIT_OK;
+  const out: string[] = [];
+  const plain = Boolean(opts.plain) || !process.stdout.isTTY;
+  for (const file of files) {
+    const c = compile(file);
+    if (c.diagnostics.length > 0) out.push(renderDiagnostics(c.diagnostics, c.files, plain));
+    if (!c.ir) {
+      exit = EXIT_FAIL;
+      continue;
+    }
+    const report = await verifyCompiled(c.ir, {
+      solver: opts.solver,
+      timeoutMs,
+      ...(opts.emitSmt ? { emitSmtDir: opts.emitSmt } : {}),
+    });
+    out.push(renderResults(report.results, c.files, { color: useColor(), verbose: Boolean(opts.verbose), plain }).trimEnd());
+    if (report.results.some((r) => r.verdict.kind === 'refuted')) exit = EXIT_FAIL;
+    if (opts.strict && report.results.some((r) => r.verdict.kind === 'unknown')) exit = EXIT_FAIL;
+  }
+  writeOut(out.join('\n') + '\n', opts.output);
+  return exit;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command();
+  let result: Promise<number> = Promise.resolve(EXIT_OK);
+  program
+    .name('lumen')
+    .description('Lumen Verify: a verification-centric compiler for the Lumen language')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const format = () => new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text');
+  program
+    .command('check')
+    .description('parse, resolve and type-check')
+    .argument('<files...>')
+    .addOption(format())
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('--plain', 'one line per diagnostic')
+    .action((files: string[], opts: CommonOpts) => {
+      result = cmdCheck(files, opts);
+    });
+  program
+    .command('verify')
+    .description('check, then prove or refute every check of the program')
+    .argument('<files...>')
+    .addOption(format())
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('--plain', 'one line per result')
+    .option('--timeout <ms>', 'time limit per check, in milliseconds', '4000')
+    .addOption(new Option('--solver <solver>', 'SMT solver').choices(['wasm', 'z3', 'cvc5']).default('wasm'))
+    .option('--emit-smt <dir>', 'write every query as a standalone .smt2 file')
+    .option('-v, --verbose', 'also list proved checks')
+    .option('--strict', 'treat unknown checks as failures')
+    .action((files: string[], opts: VerifyOpts) => {
+      result = cmdVerify(files, opts);
+    });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return await result;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`internal compiler error (this is a bug in lumen): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_BUG;
+  } finally {
+    await closeSolver();
+  }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `lumen` binary. All logic is in ./index.ts so tests can
+// call `main` in-process.
+import { main } from './index.js';
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`internal compiler error: ${String(e)}\n`);
+    process.exit(3);
+  },
+);

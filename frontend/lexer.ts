@@ -1,0 +1,746 @@
+// The lexer: turns the code of one source file into a flat array of tokens
+// (LANGUAGE.md §2). It never throws; malformed input becomes diagnostics and
+// the best token it can make.
+//
+// Newlines are significant: a NEWLINE token ends a statement. Newlines are
+// suppressed after a trailing `\` and inside open `(`, `[` and `{`, except
+// inside a block-valued expression (`if`, `match`, `handle`, `while`, `for`)
+// that itself sits inside brackets, so `f(match x … end)` works. As error
+// recovery, a line inside brackets that starts with a statement or
+// declaration keyword closes the brackets, so one missing `)` does not
+// swallow the rest of the file.
+//
+// String interpolation is lexed into a token sequence
+//   StrStart("a ") <tokens of expr> StrMid(" b ") <tokens> StrEnd("")
+// for `"a {x} b {y}"`; a string without interpolation is one `Str` token.
+// The parser builds `StringLit.parts` from it, so interpolated expressions
+// have real spans into the source.
+
+import type { SourceFile } from './span.js';
+import { makeSpan } from './span.js';
+import type { Diagnostic } from './diagnostics.js';
+import { diag } from './diagnostics.js';
+
+export type Keyword =
+  | 'and' | 'as' | 'assert' | 'assume' | 'break' | 'cell' | 'continue' | 'decreases'
+  | 'effect' | 'else' | 'end' | 'ensures' | 'enum' | 'exists' | 'extern' | 'false'
+  | 'for' | 'forall' | 'handle' | 'halt' | 'if' | 'implies' | 'import' | 'in'
+  | 'invariant' | 'let' | 'linear' | 'match' | 'mut' | 'not' | 'null' | 'old' | 'or'
+  | 'owned' | 'perform' | 'pub' | 'pure' | 'record' | 'ref' | 'requires' | 'resume'
+  | 'return' | 'self' | 'true' | 'type' | 'typestate' | 'where' | 'while' | 'with';
+
+export type Punct =
+  | '(' | ')' | '[' | ']' | '{' | '}' | ',' | ':' | '.' | '..' | '..=' | '->' | '=>'
+  | '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '//' | '%'
+  | '**' | '++' | '+=' | '-=' | '*=' | '?' | '!' | '|';
+
+export type TokenKind =
+  /** Identifier, including the contextual words (`result`, `states`, …). `value` is the name. */
+  | 'Ident'
+  /** Integer literal; `value` is a non-negative bigint. */
+  | 'Int'
+  /** Float literal; `value` is the number. The text is `code.slice(start, end)`. */
+  | 'Float'
+  /** A complete string without interpolation; `value` is the decoded text. */
+  | 'Str'
+  /** A raw string `r"…"`; `value` is the text between the quotes. */
+  | 'RawStr'
+  /** `"text{` — the start of an interpolated string; `value` is the decoded text. */
+  | 'StrStart'
+  /** `}text{` between two interpolations. */
+  | 'StrMid'
+  /** `}text"` — the end of an interpolated string. */
+  | 'StrEnd'
+  | 'NL'
+  | 'EOF'
+  | Keyword
+  | Punct;
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly start: number;
+  readonly end: number;
+  readonly value: string | bigint | number | null;
+}
+
+export interface LexResult {
+  readonly tokens: Token[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export const KEYWORDS: ReadonlyMap<string, Keyword> = new Map(
+  (
+    'and as assert assume break cell continue decreases effect else end ensures enum exists extern false ' +
+    'for forall handle halt if implies import in invariant let linear match mut not null old or owned ' +
+    'perform pub pure record ref requires resume return self true type typestate where while with'
+  )
+    .split(' ')
+    .map((k) => [k, k as Keyword]),
+);
+
+/** 2^63: the magnitude of the smallest Int, allowed only under unary minus. */
+export const INT_LIMIT = 1n << 63n;
+
+/** Words that can only begin a statement or declaration: used to recover from unclosed brackets. */
+const LINE_START_WORDS = new Set([
+  'let', 'while', 'for', 'return', 'break', 'continue', 'assert', 'assume', 'invariant', 'decreases',
+  'requires', 'ensures', 'end', 'else', 'with', 'cell', 'record', 'enum', 'type', 'effect', 'typestate',
+  'import', 'pub', 'pure', 'extern', 'linear',
+]);
+
+// Entries of the bracket stack.
+const PAREN = 1;
+const BRACKET = 2;
+const BRACE = 3;
+/** A block-valued expression inside brackets: newlines count again until its `end`. */
+const BLOCK = 4;
+
+// Character classes for ASCII, indexed by char code.
+const IDENT_START = new Uint8Array(128);
+const IDENT_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const isLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  IDENT_START[c] = isLetter ? 1 : 0;
+  IDENT_PART[c] = isLetter || (c >= 48 && c <= 57) ? 1 : 0;
+}
+const UNICODE_IDENT_START = /[\p{L}\p{Nl}]/u;
+const UNICODE_IDENT_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
+
+function isIdentStart(c: number, code: string, pos: number): boolean {
+  if (c < 128) return IDENT_START[c] === 1;
+  return UNICODE_IDENT_START.test(String.fromCodePoint(code.codePointAt(pos)!));
+}
+
+function isIdentPart(c: number, code: string, pos: number): boolean {
+  if (c < 128) return IDENT_PART[c] === 1;
+  return UNICODE_IDENT_PART.test(String.fromCodePoint(code.codePointAt(pos)!));
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Tokens after which an `if` cannot start an expression, so it is a match guard. */
+const OPERAND_END = new Set<TokenKind>(['Ident', 'Int', 'Float', 'Str', 'RawStr', 'StrEnd', ')', ']', '}', 'true', 'false', 'null', 'self']);
+
+interface InterpFrame {
+  /** Height of the bracket stack when the interpolation opened. */
+  readonly height: number;
+  /** Offset of the string's opening quote, for the unterminated-string diagnostic. */
+  readonly quote: number;
+}
+
+export function lex(file: SourceFile): LexResult {
+  const lexer = new Lexer(file);
+  lexer.run();
+  return { tokens: lexer.tokens, diagnostics: lexer.diagnostics };
+}
+
+class Lexer {
+  readonly tokens: Token[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly code: string;
+  private readonly path: string;
+  private pos = 0;
+  private readonly stack: number[] = [];
+  private readonly interps: InterpFrame[] = [];
+  /** A `\` ended the line: the next newline does not end the statement. */
+  private continuation = false;
+
+  constructor(file: SourceFile) {
+    this.code = file.code;
+    this.path = file.path;
+  }
+
+  run(): void {
+    const code = this.code;
+    const n = code.length;
+    this.directive();
+    while (this.pos < n) {
+      const start = this.pos;
+      const c = code.charCodeAt(start);
+      switch (c) {
+        case 32: // space
+        case 9: // tab
+        case 13: // carriage return
+        case 12: // form feed
+          this.pos++;
+          continue;
+        case 10: // newline
+          this.pos++;
+          this.newline(start);
+          continue;
+        case 35: // #
+          this.skipComment();
+          continue;
+        case 92: // backslash: line continuation
+          this.lineContinuation();
+          continue;
+        case 34: // "
+          this.pos++;
+          this.stringBody(start, start, true);
+          continue;
+        case 40: // (
+          this.stack.push(PAREN);
+          this.punct('(', 1);
+          continue;
+        case 91: // [
+          this.stack.push(BRACKET);
+          this.punct('[', 1);
+          continue;
+        case 123: // {
+          this.stack.push(BRACE);
+          this.punct('{', 1);
+          continue;
+        case 41: // )
+          this.close(PAREN);
+          this.punct(')', 1);
+          continue;
+        case 93: // ]
+          this.close(BRACKET);
+          this.punct(']', 1);
+          continue;
+        case 125: // }
+          this.closeBrace(start);
+          continue;
+        case 44:
+          this.punct(',', 1);
+          continue;
+        case 58:
+          this.punct(':', 1);
+          continue;
+        case 63:
+          this.punct('?', 1);
+          continue;
+        case 124:
+          this.punct('|', 1);
+          continue;
+        case 37:
+          this.punct('%', 1);
+          continue;
+        case 46: // .
+          if (code.charCodeAt(start + 1) === 46) {
+            if (code.charCodeAt(start + 2) === 61) this.punct('..=', 3);
+            else this.punct('..', 2);
+          } else this.punct('.', 1);
+          continue;
+        case 45: {
+          // -
+          const d = code.charCodeAt(start + 1);
+          if (d === 62) this.punct('->', 2);
+          else if (d === 61) this.punct('-=', 2);
+          else this.punct('-', 1);
+          continue;
+        }
+        case 61: {
+          // =
+          const d = code.charCodeAt(start + 1);
+          if (d === 61) this.punct('==', 2);
+          else if (d === 62) this.punct('=>', 2);
+          else this.punct('=', 1);
+          continue;
+        }
+        case 33: // !
+          if (code.charCodeAt(start + 1) === 61) this.punct('!=', 2);
+          else this.punct('!', 1);
+          continue;
+        case 60: // <
+          if (code.charCodeAt(start + 1) === 61) this.punct('<=', 2);
+          else this.punct('<', 1);
+          continue;
+        case 62: // >
+          if (code.charCodeAt(start + 1) === 61) this.punct('>=', 2);
+          else this.punct('>', 1);
+          continue;
+        case 43: {
+          // +
+          const d = code.charCodeAt(start + 1);
+          if (d === 43) this.punct('++', 2);
+          else if (d === 61) this.punct('+=', 2);
+          else this.punct('+', 1);
+          continue;
+        }
+        case 42: {
+          // *
+          const d = code.charCodeAt(start + 1);
+          if (d === 42) this.punct('**', 2);
+          else if (d === 61) this.punct('*=', 2);
+          else this.punct('*', 1);
+          continue;
+        }
+        case 47: // /
+          if (code.charCodeAt(start + 1) === 47) this.punct('//', 2);
+          else this.punct('/', 1);
+          continue;
+        default:
+          break;
+      }
+      if (isDigit(c)) {
+        this.number(start);
+      } else if (c === 114 && code.charCodeAt(start + 1) === 34) {
+        this.rawString(start);
+      } else if (isIdentStart(c, code, start)) {
+        this.identifier(start);
+      } else {
+        const cp = code.codePointAt(start)!;
+        const ch = String.fromCodePoint(cp);
+        this.pos += ch.length;
+        this.error('E0001', start, this.pos, [ch]);
+      }
+    }
+    this.closeInterpolations(n);
+    const last = this.tokens.length > 0 ? this.tokens[this.tokens.length - 1]! : null;
+    if (last !== null && last.kind !== 'NL') this.tokens.push({ kind: 'NL', start: n, end: n, value: null });
+    this.tokens.push({ kind: 'EOF', start: n, end: n, value: null });
+  }
+
+  private error(code: string, start: number, end: number, args: readonly (string | number)[] = []): void {
+    this.diagnostics.push(diag(code, makeSpan(this.path, start, end), args));
+  }
+
+  private punct(kind: Punct, length: number): void {
+    const start = this.pos;
+    this.pos += length;
+    this.tokens.push({ kind, start, end: start + length, value: null });
+  }
+
+  private skipComment(): void {
+    const i = this.code.indexOf('\n', this.pos);
+    this.pos = i < 0 ? this.code.length : i;
+  }
+
+  /** The optional `@lumen 1` directive, before any token. */
+  private directive(): void {
+    const code = this.code;
+    let i = 0;
+    for (;;) {
+      const c = code.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) i++;
+      else if (c === 35) {
+        const j = code.indexOf('\n', i);
+        i = j < 0 ? code.length : j;
+      } else break;
+    }
+    if (code.charCodeAt(i) !== 64 || !code.startsWith('@lumen', i) || isIdentPartAt(code, i + 6)) return;
+    const at = i;
+    i += 6;
+    while (code.charCodeAt(i) === 32 || code.charCodeAt(i) === 9) i++;
+    const vStart = i;
+    while (i < code.length) {
+      const c = code.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 35) break;
+      i++;
+    }
+    const version = code.slice(vStart, i);
+    if (version !== '1') this.error('E0006', at, i, [version]);
+    this.pos = i;
+  }
+
+  private lineContinuation(): void {
+    const code = this.code;
+    const start = this.pos;
+    let i = start + 1;
+    while (i < code.length) {
+      const c = code.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 13) i++;
+      else break;
+    }
+    const c = code.charCodeAt(i);
+    if (i >= code.length || c === 10 || c === 35) {
+      this.continuation = true;
+      this.pos = i;
+    } else {
+      this.pos = start + 1;
+      this.error('E0001', start, start + 1, ['\\']);
+    }
+  }
+
+  private newline(at: number): void {
+    if (this.interps.length > 0) this.closeInterpolations(at);
+    if (this.continuation) {
+      this.continuation = false;
+      return;
+    }
+    const stack = this.stack;
+    if (stack.length > 0 && stack[stack.length - 1] !== BLOCK) {
+      // Inside brackets the statement continues, unless the next line
+      // clearly starts a new statement: then the brackets were left open.
+      if (!this.nextLineStartsStatement()) return;
+      while (stack.length > 0 && stack[stack.length - 1] !== BLOCK) stack.pop();
+    }
+    const tokens = this.tokens;
+    if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== 'NL') {
+      tokens.push({ kind: 'NL', start: at, end: at + 1, value: null });
+    }
+  }
+
+  private nextLineStartsStatement(): boolean {
+    const code = this.code;
+    let i = this.pos;
+    while (code.charCodeAt(i) === 32 || code.charCodeAt(i) === 9) i++;
+    const start = i;
+    while (i < code.length && code.charCodeAt(i) < 128 && IDENT_PART[code.charCodeAt(i)] === 1) i++;
+    if (i === start || i - start > 9) return false;
+    return LINE_START_WORDS.has(code.slice(start, i));
+  }
+
+  /** Pops the bracket stack down to (and including) the matching opener, if there is one. */
+  private close(opener: number): void {
+    const stack = this.stack;
+    const floor = this.interps.length > 0 ? this.interps[this.interps.length - 1]!.height : 0;
+    for (let i = stack.length - 1; i >= floor; i--) {
+      if (stack[i] === opener) {
+        stack.length = i;
+        return;
+      }
+      if (stack[i] === BLOCK) return;
+    }
+  }
+
+  private closeBrace(start: number): void {
+    const stack = this.stack;
+    const interps = this.interps;
+    if (interps.length > 0) {
+      const frame = interps[interps.length - 1]!;
+      if (stack.length <= frame.height || stack[stack.length - 1] !== BRACE) {
+        // The end of an interpolation: resume the string.
+        stack.length = Math.min(stack.length, frame.height);
+        interps.pop();
+        this.pos = start + 1;
+        this.stringBody(start, frame.quote, false);
+        return;
+      }
+    }
+    this.close(BRACE);
+    this.punct('}', 1);
+  }
+
+  /** Ends every open interpolation at `at` (a newline or the end of the file). */
+  private closeInterpolations(at: number): void {
+    const interps = this.interps;
+    if (interps.length === 0) return;
+    this.error('E0002', interps[0]!.quote, at);
+    this.stack.length = Math.min(this.stack.length, interps[0]!.height);
+    for (let k = interps.length; k > 0; k--) this.tokens.push({ kind: 'StrEnd', start: at, end: at, value: '' });
+    interps.length = 0;
+  }
+
+  /**
+   * Scans string text from `this.pos` up to the closing quote, an
+   * interpolation `{`, or the end of the line. `tokStart` is where the token
+   * starts (the quote or the `}`), `quote` where the whole string started.
+   */
+  private stringBody(tokStart: number, quote: number, first: boolean): void {
+    const code = this.code;
+    const n = code.length;
+    let pos = this.pos;
+    let chunkStart = pos;
+    let parts: string[] | null = null;
+    for (;;) {
+      if (pos >= n) break;
+      const c = code.charCodeAt(pos);
+      if (c === 34) {
+        const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
+        pos++;
+        this.pos = pos;
+        this.tokens.push({ kind: first ? 'Str' : 'StrEnd', start: tokStart, end: pos, value: text });
+        return;
+      }
+      if (c === 123) {
+        const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
+        pos++;
+        this.pos = pos;
+        this.tokens.push({ kind: first ? 'StrStart' : 'StrMid', start: tokStart, end: pos, value: text });
+        this.interps.push({ height: this.stack.length, quote });
+        return;
+      }
+      if (c === 10) break;
+      if (c === 92) {
+        if (parts === null) parts = [];
+        parts.push(code.slice(chunkStart, pos));
+        pos = this.escape(pos, parts);
+        chunkStart = pos;
+        continue;
+      }
+      pos++;
+    }
+    // Unterminated: the line (or file) ended inside the string. When the
+    // string sits inside an interpolation, closing that interpolation at the
+    // newline reports the error once for the outermost string.
+    const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
+    this.pos = pos;
+    if (this.interps.length === 0) this.error('E0002', quote, pos);
+    this.tokens.push({ kind: first ? 'Str' : 'StrEnd', start: tokStart, end: pos, value: text });
+  }
+
+  /** Decodes the escape at `pos` (a backslash) into `parts`; returns the offset after it. */
+  private escape(pos: number, parts: string[]): number {
+    const code = this.code;
+    const c = code.charCodeAt(pos + 1);
+    switch (c) {
+      case 110: parts.push('\n'); return pos + 2; // n
+      case 116: parts.push('\t'); return pos + 2; // t
+      case 114: parts.push('\r'); return pos + 2; // r
+      case 48: parts.push('\0'); return pos + 2; // 0
+      case 92: parts.push('\\'); return pos + 2;
+      case 34: parts.push('"'); return pos + 2;
+      case 123: parts.push('{'); return pos + 2;
+      case 125: parts.push('}'); return pos + 2;
+      case 117: {
+        // \u{XXXX}
+        if (code.charCodeAt(pos + 2) === 123) {
+          let i = pos + 3;
+          while (i < code.length && i < pos + 12 && isHexDigit(code.charCodeAt(i))) i++;
+          if (code.charCodeAt(i) === 125 && i > pos + 3) {
+            const cp = parseInt(code.slice(pos + 3, i), 16);
+            if (cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
+              parts.push(String.fromCodePoint(cp));
+              return i + 1;
+            }
+            this.error('E0004', pos, i + 1, [code.slice(pos, i + 1)]);
+            return i + 1;
+          }
+        }
+        this.error('E0004', pos, pos + 2, ['\\u']);
+        return pos + 2;
+      }
+      default: {
+        if (pos + 1 >= code.length || c === 10) {
+          this.error('E0004', pos, pos + 1, ['\\']);
+          return pos + 1;
+        }
+        const ch = String.fromCodePoint(code.codePointAt(pos + 1)!);
+        this.error('E0004', pos, pos + 1 + ch.length, ['\\' + ch]);
+        parts.push(ch);
+        return pos + 1 + ch.length;
+      }
+    }
+  }
+
+  private rawString(start: number): void {
+    const code = this.code;
+    let i = start + 2;
+    while (i < code.length) {
+      const c = code.charCodeAt(i);
+      if (c === 34 || c === 10) break;
+      i++;
+    }
+    const text = code.slice(start + 2, i);
+    if (code.charCodeAt(i) === 34) {
+      this.pos = i + 1;
+    } else {
+      this.pos = i;
+      this.error('E0002', start, i);
+    }
+    this.tokens.push({ kind: 'RawStr', start, end: this.pos, value: text });
+  }
+
+  private identifier(start: number): void {
+    const code = this.code;
+    let i = start + 1;
+    const n = code.length;
+    while (i < n) {
+      const c = code.charCodeAt(i);
+      if (c < 128) {
+        if (IDENT_PART[c] !== 1) break;
+        i++;
+      } else if (isIdentPart(c, code, i)) {
+        i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      } else break;
+    }
+    this.pos = i;
+    const text = code.slice(start, i);
+    const kw = KEYWORDS.get(text);
+    if (kw === undefined) {
+      this.tokens.push({ kind: 'Ident', start, end: i, value: text });
+      return;
+    }
+    if (this.stack.length > 0) this.trackBlock(kw);
+    this.tokens.push({ kind: kw, start, end: i, value: null });
+  }
+
+  /** Inside brackets, block-valued expressions make newlines significant until their `end`. */
+  private trackBlock(kw: Keyword): void {
+    const stack = this.stack;
+    switch (kw) {
+      case 'if': {
+        const prev = this.tokens.length > 0 ? this.tokens[this.tokens.length - 1]!.kind : 'NL';
+        if (prev === 'else' || OPERAND_END.has(prev)) return;
+        stack.push(BLOCK);
+        return;
+      }
+      case 'match':
+      case 'handle':
+      case 'while':
+      case 'for':
+        stack.push(BLOCK);
+        return;
+      case 'end':
+        if (stack[stack.length - 1] === BLOCK) stack.pop();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private number(start: number): void {
+    const code = this.code;
+    const n = code.length;
+    const c1 = code.charCodeAt(start + 1);
+    let i: number;
+    let ok = true;
+    if (code.charCodeAt(start) === 48 && (c1 === 120 || c1 === 88 || c1 === 98 || c1 === 66 || c1 === 111 || c1 === 79)) {
+      // 0x, 0b, 0o
+      const radix = c1 === 120 || c1 === 88 ? 16 : c1 === 98 || c1 === 66 ? 2 : 8;
+      i = start + 2;
+      let digits = 0;
+      let prevUnderscore = true;
+      while (i < n) {
+        const c = code.charCodeAt(i);
+        if (c === 95) {
+          if (prevUnderscore) ok = false;
+          prevUnderscore = true;
+        } else if (digitValue(c) < radix) {
+          digits++;
+          prevUnderscore = false;
+        } else break;
+        i++;
+      }
+      if (digits === 0 || prevUnderscore) ok = false;
+      i = this.trailingIdent(i);
+      const text = code.slice(start, i);
+      this.pos = i;
+      if (!ok || i !== start + 2 + countRadixChars(code, start + 2, i, radix)) {
+        this.error('E0003', start, i, [text]);
+        this.tokens.push({ kind: 'Int', start, end: i, value: 0n });
+        return;
+      }
+      const prefix = radix === 16 ? '0x' : radix === 2 ? '0b' : '0o';
+      const value = BigInt(prefix + text.slice(2).replace(/_/g, ''));
+      this.pushInt(start, i, text, value);
+      return;
+    }
+    // Decimal.
+    i = this.digits(start);
+    if (code.charCodeAt(i - 1) === 95) ok = false;
+    let isFloat = false;
+    const afterDot = this.tokens.length > 0 && this.tokens[this.tokens.length - 1]!.kind === '.';
+    if (!afterDot) {
+      if (code.charCodeAt(i) === 46 && isDigit(code.charCodeAt(i + 1))) {
+        isFloat = true;
+        i = this.digits(i + 1);
+        if (code.charCodeAt(i - 1) === 95) ok = false;
+      }
+      const e = code.charCodeAt(i);
+      if (e === 101 || e === 69) {
+        let j = i + 1;
+        const s = code.charCodeAt(j);
+        if (s === 43 || s === 45) j++;
+        if (isDigit(code.charCodeAt(j))) {
+          isFloat = true;
+          i = this.digits(j);
+          if (code.charCodeAt(i - 1) === 95) ok = false;
+        }
+      }
+    }
+    const end = this.trailingIdent(i);
+    if (end !== i) ok = false;
+    i = end;
+    this.pos = i;
+    const text = code.slice(start, i);
+    if (!ok) {
+      this.error('E0003', start, i, [text]);
+      this.tokens.push(isFloat ? { kind: 'Float', start, end: i, value: 0 } : { kind: 'Int', start, end: i, value: 0n });
+      return;
+    }
+    const clean = text.indexOf('_') >= 0 ? text.replace(/_/g, '') : text;
+    if (isFloat) {
+      this.tokens.push({ kind: 'Float', start, end: i, value: Number(clean) });
+      return;
+    }
+    // Small literals are exact as doubles; avoid the string parse of BigInt.
+    const value = clean.length <= 15 ? BigInt(Number(clean)) : BigInt(clean);
+    this.pushInt(start, i, text, value);
+  }
+
+  /** Digits and underscores from `i` (no doubled underscores); returns the end. */
+  private digits(i: number): number {
+    const code = this.code;
+    let prevUnderscore = false;
+    while (i < code.length) {
+      const c = code.charCodeAt(i);
+      if (isDigit(c)) prevUnderscore = false;
+      else if (c === 95 && !prevUnderscore) prevUnderscore = true;
+      else break;
+      i++;
+    }
+    return i;
+  }
+
+  /** Identifier characters glued to a number make it invalid: consume them too. */
+  private trailingIdent(i: number): number {
+    const code = this.code;
+    while (i < code.length) {
+      const c = code.charCodeAt(i);
+      if (c < 128 ? IDENT_PART[c] === 1 : isIdentPart(c, code, i)) i++;
+      else break;
+    }
+    return i;
+  }
+
+  private pushInt(start: number, end: number, text: string, value: bigint): void {
+    if (value > INT_LIMIT) this.error('E0005', start, end, [text]);
+    this.tokens.push({ kind: 'Int', start, end, value });
+  }
+}
+
+function isIdentPartAt(code: string, i: number): boolean {
+  if (i >= code.length) return false;
+  return isIdentPart(code.charCodeAt(i), code, i);
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function digitValue(c: number): number {
+  if (isDigit(c)) return c - 48;
+  if (c >= 97 && c <= 122) return c - 87;
+  if (c >= 65 && c <= 90) return c - 55;
+  return 99;
+}
+
+/** How many characters from `from` to `to` are digits of the radix or underscores. */
+function countRadixChars(code: string, from: number, to: number, radix: number): number {
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 95 || digitValue(c) < radix) k++;
+    else break;
+  }
+  return k;
+}
+
+/** A readable description of a token for diagnostics: "`)`", "end of line", "identifier `x`". */
+export function describeToken(tok: Token, code: string): string {
+  switch (tok.kind) {
+    case 'NL':
+      return 'end of line';
+    case 'EOF':
+      return 'end of file';
+    case 'Ident':
+      return `identifier \`${String(tok.value)}\``;
+    case 'Int':
+    case 'Float':
+      return `\`${code.slice(tok.start, tok.end)}\``;
+    case 'Str':
+    case 'RawStr':
+    case 'StrStart':
+      return 'a string literal';
+    case 'StrMid':
+    case 'StrEnd':
+      return '`}`';
+    default:
+      return `\`${tok.kind}\``;
+  }
+}

@@ -1,0 +1,53 @@
+// The code of the worker thread that hosts Z3-in-WASM, as a string for
+// `new Worker(code, { eval: true })`. A string (rather than a separate .js
+// file) works unchanged whether the verifier runs compiled from dist/ or as
+// TypeScript under vitest: no file has to be found next to this module at run
+// time. It is CommonJS, as eval workers are; `workerData.z3Path` is the
+// absolute path of the z3-solver entry point, resolved by the main thread so
+// the worker does not depend on the current directory.
+//
+// Protocol (one request at a time; the main thread waits for each answer):
+//   { id, op: 'eval', text }  ->  { id, ok: true, output } — everything Z3 printed
+//   { id, op: 'reset' }       ->  { id, ok: true, output: '' } — a fresh context
+//   { id, op: 'version' }     ->  { id, ok: true, output: 'Z3 5.1.0.0' }
+//   any failure               ->  { id, ok: false, message }
+// Z3 is loaded on the first request, not when the worker starts.
+
+export const WASM_WORKER_SOURCE = String.raw`
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+
+let api = null;
+let ctx = null;
+
+async function ensureContext() {
+  if (api === null) api = await require(workerData.z3Path).init();
+  if (ctx === null) {
+    const cfg = api.Z3.mk_config();
+    ctx = api.Z3.mk_context_rc(cfg);
+    api.Z3.del_config(cfg);
+  }
+  return api.Z3;
+}
+
+parentPort.on('message', async (msg) => {
+  try {
+    const Z3 = await ensureContext();
+    let output = '';
+    if (msg.op === 'eval') {
+      output = await Z3.eval_smtlib2_string(ctx, msg.text);
+    } else if (msg.op === 'reset') {
+      Z3.del_context(ctx);
+      ctx = null;
+      await ensureContext();
+    } else if (msg.op === 'version') {
+      output = Z3.get_full_version();
+    } else {
+      throw new Error('unknown request ' + msg.op);
+    }
+    parentPort.postMessage({ id: msg.id, ok: true, output });
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, message: String(err && err.stack || err) });
+  }
+});
+`;

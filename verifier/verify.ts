@@ -1,0 +1,228 @@
+// The verification driver: for each cell, generate its VC, send the queries
+// to the solver, and turn answers into one verdict per check.
+//
+// Verdicts, per check (a check may be emitted several times, e.g. at each return):
+// * refuted: some emission is satisfiable on an exact path (no loop havoc, no
+//   abstraction), or — when it was only satisfiable after a havoc — bounded
+//   unrolling finds a real path to the failure;
+// * unknown: a satisfiable emission that bounded unrolling cannot confirm,
+//   a solver timeout/unknown, or a guessed termination measure that fails;
+// * proved: every emission is unsatisfiable (or the check is unreachable).
+
+import type { CheckId, CheckInfo, IrCell, IrProgram } from '../frontend/ir.js';
+import type { Type } from '../frontend/types.js';
+import { renderValue } from '../counterexamples/values.js';
+import { SortRegistry } from './encode.js';
+import type { CellVC, Emission, LoopMode, PathStep } from './vcgen.js';
+import { generateCellVC, PRELUDE_FUNCTIONS } from './vcgen.js';
+import { printSort, printTerm, printCommand } from './smtlib/printer.js';
+import type { ModelValue } from './smtlib/model.js';
+import type { QueryResult, SolverBackend, SolverQuery } from './solver/types.js';
+
+export interface RawCounterexample {
+  /** Parameter values, as Lumen literals, in parameter order. */
+  readonly inputs: readonly { readonly name: string; readonly value: string; readonly type: Type; readonly raw: ModelValue }[];
+  /** Results of performs, in order (`perform#1`, …). */
+  readonly performs: readonly { readonly label: string; readonly value: string; readonly raw: ModelValue }[];
+  /** The steps taken on the failing path, with values. */
+  readonly path: readonly { readonly span: PathStep['span']; readonly what: string; readonly values: readonly { name: string; value: string }[] }[];
+  /** Found by bounded unrolling of loops (depth), or on an exact path (0). */
+  readonly unrolled: number;
+}
+
+export type Verdict =
+  | { readonly kind: 'proved' }
+  | { readonly kind: 'refuted'; readonly counterexample: RawCounterexample }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export interface CheckResult {
+  readonly check: CheckInfo;
+  readonly verdict: Verdict;
+  /** Solver time spent on this check's queries. */
+  readonly timeMs: number;
+  /** The SMT-LIB text of the (first) query, for hashing in the ledger. */
+  readonly queryHash: string;
+}
+
+export interface VerifyOptions {
+  readonly solver: SolverBackend;
+  readonly timeoutMs: number;
+  /** Unrolling depths tried, in order, to confirm counterexamples behind loops. */
+  readonly unrollDepths?: readonly number[];
+  /** Receives every query as a standalone script (`--emit-smt`). */
+  readonly emitSmt?: (name: string, script: string) => void;
+  /** Progress: checks done / total, current cell. */
+  readonly onProgress?: (done: number, total: number, cell: string) => void;
+  /** Cells to verify (default: the root module's cells). */
+  readonly cells?: readonly string[];
+}
+
+export interface VerifyReport {
+  readonly results: readonly CheckResult[];
+  readonly solverTimeMs: number;
+  readonly queries: number;
+}
+
+interface Pending {
+  unknownReason: string | null;
+  refuted: RawCounterexample | null;
+  approxSat: boolean;
+  timeMs: number;
+  hash: string;
+}
+
+export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise<VerifyReport> {
+  const cellNames = opts.cells ?? ir.rootCells;
+  const cells = cellNames.map((n) => ir.cells.get(n)!).filter((c) => c && c.body !== null);
+  const pending = new Map<CheckId, Pending>();
+  let solverTimeMs = 0;
+  let queryCount = 0;
+  const total = ir.checks.filter((c) => cellNames.includes(c.cell)).length;
+  let done = 0;
+
+  for (const cell of cells) {
+    const sorts = new SortRegistry(ir);
+    const vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' });
+    const answers = await solveVC(vc, sorts, opts, (e) => true && e !== null, `${cell.name}`);
+    solverTimeMs += answers.time;
+    queryCount += answers.count;
+    for (const [emission, result] of answers.results) record(pending, emission, result, vc, 0);
+    // Emissions satisfiable only after a loop havoc: look for a real path by unrolling.
+    const toConfirm = new Set([...pending].filter(([id, p]) => ir.checks[id]!.cell === cell.name && p.approxSat && !p.refuted).map(([id]) => id));
+    for (const depth of opts.unrollDepths ?? [1, 2, 4]) {
+      if (toConfirm.size === 0) break;
+      const usorts = new SortRegistry(ir);
+      const uvc = generateCellVC(ir, cell, usorts, { kind: 'unroll', depth } satisfies LoopMode);
+      const ua = await solveVC(uvc, usorts, opts, (e) => toConfirm.has(e.check) && !e.approx, `${cell.name}.unroll${depth}`);
+      solverTimeMs += ua.time;
+      queryCount += ua.count;
+      for (const [emission, result] of ua.results) {
+        if (result.status !== 'sat') continue;
+        const p = pending.get(emission.check)!;
+        if (!p.refuted) {
+          p.refuted = counterexample(uvc, emission, result.values, depth);
+          toConfirm.delete(emission.check);
+        }
+      }
+    }
+    done += ir.checks.filter((c) => c.cell === cell.name).length;
+    opts.onProgress?.(done, total, cell.name);
+  }
+
+  const results: CheckResult[] = [];
+  for (const check of ir.checks) {
+    if (!cellNames.includes(check.cell)) continue;
+    const p = pending.get(check.id);
+    results.push({ check, verdict: verdictOf(check, p), timeMs: p?.timeMs ?? 0, queryHash: p?.hash ?? '' });
+  }
+  return { results, solverTimeMs, queries: queryCount };
+}
+
+function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
+  // Never emitted: the check sits on no feasible path the encoding reaches.
+  if (!p) return { kind: 'proved' };
+  if (p.refuted) {
+    if (check.kind === 'termination' && check.expr !== 'decreases' && check.failure.includes('guessed')) {
+      return { kind: 'unknown', reason: 'the guessed termination measure does not decrease; add a `decreases` clause' };
+    }
+    return { kind: 'refuted', counterexample: p.refuted };
+  }
+  if (p.approxSat) {
+    if (check.kind === 'termination' && (check.expr === 'decreases' || check.failure.includes('guessed'))) {
+      return { kind: 'unknown', reason: check.failure };
+    }
+    return { kind: 'unknown', reason: 'could not prove it, and no concrete counterexample was found within the unrolling bound (a loop invariant may be too weak or missing)' };
+  }
+  if (p.unknownReason) return { kind: 'unknown', reason: p.unknownReason };
+  return { kind: 'proved' };
+}
+
+function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, vc: CellVC, depth: number): void {
+  let p = pending.get(e.check);
+  if (!p) {
+    p = { unknownReason: null, refuted: null, approxSat: false, timeMs: 0, hash: '' };
+    pending.set(e.check, p);
+  }
+  p.timeMs += r.timeMs;
+  if (r.status === 'unknown') p.unknownReason ??= r.reason === 'timeout' ? 'the solver timed out' : `the solver could not decide it (${r.reason})`;
+  else if (r.status === 'sat') {
+    if (e.approx) p.approxSat = true;
+    else if (!p.refuted) p.refuted = counterexample(vc, e, r.values, depth);
+  }
+}
+
+function counterexample(vc: CellVC, e: Emission, values: readonly ModelValue[], depth: number): RawCounterexample {
+  let i = 0;
+  const inputs = vc.inputs.map((inp) => {
+    const raw = values[i++]!;
+    return { name: inp.name, value: renderValue(raw, inp.type), type: inp.type, raw };
+  });
+  const performs = vc.performs.map((p) => {
+    const raw = values[i++]!;
+    return { label: p.label, value: renderValue(raw, p.type), raw };
+  });
+  const path: RawCounterexample['path'][number][] = [];
+  for (const step of e.path.slice(0, MAX_PATH)) {
+    const taken = values[i++];
+    const stepValues = step.values.map((v) => ({ name: v.name, value: renderValue(values[i++]!, v.type) }));
+    if (taken && taken.kind === 'bool' && taken.value) path.push({ span: step.span, what: step.what, values: stepValues });
+  }
+  // Keep only the performs that happened on this path.
+  return { inputs, performs, path, unrolled: depth };
+}
+
+const MAX_PATH = 64;
+
+async function solveVC(
+  vc: CellVC,
+  sorts: SortRegistry,
+  opts: VerifyOptions,
+  want: (e: Emission) => boolean,
+  label: string,
+): Promise<{ results: [Emission, QueryResult][]; time: number; count: number }> {
+  const emissions = vc.emissions.filter(want);
+  if (emissions.length === 0) return { results: [], time: 0, count: 0 };
+  const prelude = buildPrelude(vc, sorts);
+  const queries: SolverQuery[] = emissions.map((e, k) => {
+    const getValues = [
+      ...vc.inputs.map((x) => printTerm(x.term)),
+      ...vc.performs.map((x) => printTerm(x.term)),
+      ...e.path.slice(0, MAX_PATH).flatMap((s) => [printTerm(s.taken), ...s.values.map((v) => printTerm(v.term))]),
+    ];
+    return {
+      id: `${e.check}.${k}`,
+      body: `(assert act!${e.level})\n(assert ${printTerm(e.pc)})\n(assert (not ${printTerm(e.cond)}))`,
+      getValues,
+    };
+  });
+  if (opts.emitSmt) {
+    queries.forEach((q, k) => {
+      const e = emissions[k]!;
+      opts.emitSmt!(`${label}.check${e.check}.${k}`, `${prelude}\n(push 1)\n${q.body}\n(check-sat)\n(pop 1)\n`);
+    });
+  }
+  const tactic = vc.nonlinear ? 'smt' : undefined;
+  const started = Date.now();
+  const answers = await opts.solver.run(prelude, queries, { timeoutMs: opts.timeoutMs, ...(tactic ? { tactic } : {}) });
+  const time = Date.now() - started;
+  return { results: emissions.map((e, k) => [e, answers[k]!] as [Emission, QueryResult]), time, count: queries.length };
+}
+
+function buildPrelude(vc: CellVC, sorts: SortRegistry): string {
+  const out: string[] = ['(set-option :produce-models true)'];
+  const { datatypes, sorts: uninterpreted } = sorts.declarations();
+  for (const s of uninterpreted) out.push(`(declare-sort ${s} 0)`);
+  if (datatypes.length > 0) out.push(printCommand({ kind: 'DeclareDatatypes', datatypes }));
+  out.push(PRELUDE_FUNCTIONS.trim());
+  for (const [name, fn] of vc.functions) out.push(`(declare-fun ${name} (${fn.params.map(printSort).join(' ')}) ${printSort(fn.sort)})`);
+  for (const d of vc.declarations) out.push(printCommand(d));
+  for (let l = 0; l < vc.levels; l++) {
+    out.push(`(declare-const act!${l} Bool)`);
+    if (l > 0) out.push(`(assert (=> act!${l} act!${l - 1}))`);
+  }
+  for (const d of vc.definitions) out.push(`(assert ${printTerm(d)})`);
+  for (const [level, fact] of vc.assumptions) out.push(`(assert (=> act!${level} ${printTerm(fact)}))`);
+  return out.join('\n');
+}
+
+export type { IrCell };
