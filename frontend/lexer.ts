@@ -594,7 +594,8 @@ class Lexer {
       const radix = c1 === 120 || c1 === 88 ? 16 : c1 === 98 || c1 === 66 ? 2 : 8;
       i = start + 2;
       let digits = 0;
-      let prevUnderscore = true;
+      // `0x_FF` is allowed (as in Rust); `0x__FF` and `0xFF_` are not.
+      let prevUnderscore = false;
       while (i < n) {
         const c = code.charCodeAt(i);
         if (c === 95) {

@@ -95,6 +95,8 @@ class Parser {
   private panic = false;
   /** A missing `end` was reported in the current declaration; enclosing blocks close silently. */
   private missingEndReported = false;
+  /** The first block in the current declaration whose `end` sat left of its opener's line. */
+  private suspect: { open: Token; what: string } | null = null;
   private depth = 0;
   private depthReported = false;
   /** Index of an Int token directly under unary minus (where 2^63 is allowed). */
@@ -222,14 +224,39 @@ class Parser {
     this.skipNewlines();
   }
 
-  /** Consumes the `end` of a block opened by `open`, or reports it missing. */
+  /**
+   * Consumes the `end` of a block opened by `open`, or reports it missing.
+   *
+   * A missing `end` is only noticed where the enclosing block runs out (at
+   * the next declaration or the end of the file), after an inner block has
+   * taken the outer block's `end`. Indentation tells which block that was:
+   * an `end` left of its opener's line is suspect, and the report names the
+   * first suspect of the declaration. Valid code is never rejected this way;
+   * indentation only chooses where an error that exists is reported.
+   */
   private expectEnd(open: Token, what: string): void {
-    if (this.eat('end')) return;
+    const end = this.peek();
+    if (end.kind === 'end') {
+      this.advance();
+      if (this.suspect === null && this.column(end) < this.lineIndent(open)) this.suspect = { open, what };
+      return;
+    }
     if (!this.missingEndReported) {
       this.missingEndReported = true;
-      this.diagnostics.push(diag('E0013', this.tokSpan(open), [what]));
+      const culprit = this.suspect ?? { open, what };
+      this.diagnostics.push(diag('E0013', this.tokSpan(culprit.open), [culprit.what]));
       this.panic = true;
     }
+  }
+
+  /** Indentation (0-based column of the first non-blank character) of a token's line. */
+  private lineIndent(t: Token): number {
+    const code = this.code;
+    let i = t.start;
+    while (i > 0 && code.charCodeAt(i - 1) !== 10) i--;
+    const lineStart = i;
+    while (code.charCodeAt(i) === 32 || code.charCodeAt(i) === 9) i++;
+    return i - lineStart;
   }
 
   /** Guards recursion; returns false (after reporting once) when nesting is too deep. */
@@ -358,6 +385,7 @@ class Parser {
       if (this.at('EOF')) break;
       this.panic = false;
       this.missingEndReported = false;
+      this.suspect = null;
       const before = this.pos;
       const d = this.parseDecl();
       if (d !== null) decls.push(d);

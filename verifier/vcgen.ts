@@ -30,6 +30,7 @@ import type {
   IrVar,
 } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
+import type { Candidate, LoopStmt } from './infer.js';
 import { dt, instantiate, NULL_VALUE, SortRegistry, typeKey } from './encode.js';
 import type { Command, Sort, Term } from './smtlib/term.js';
 import {
@@ -130,8 +131,14 @@ interface EvalMode {
 const EMIT: EvalMode = { emit: true };
 const SILENT: EvalMode = { emit: false };
 
-export function generateCellVC(program: IrProgram, cell: IrCell, sorts: SortRegistry, loops: LoopMode): CellVC {
-  return new CellGen(program, cell, sorts, loops).run();
+export function generateCellVC(
+  program: IrProgram,
+  cell: IrCell,
+  sorts: SortRegistry,
+  loops: LoopMode,
+  candidates: ReadonlyMap<LoopStmt, readonly Candidate[]> = new Map(),
+): CellVC {
+  return new CellGen(program, cell, sorts, loops, candidates).run();
 }
 
 class CellGen {
@@ -157,6 +164,8 @@ class CellGen {
     private readonly cell: IrCell,
     private readonly sorts: SortRegistry,
     private readonly loops: LoopMode,
+    /** Candidate invariants under test (Houdini); checked with synthetic ids. */
+    private readonly candidates: ReadonlyMap<LoopStmt, readonly Candidate[]>,
   ) {}
 
   run(): CellVC {
@@ -381,7 +390,9 @@ class CellGen {
 
   private execLoopHavoc(s: Extract<IrStmt, { kind: 'While' }>, st: State): void {
     // Entry: the invariants hold.
+    const cands = this.candidates.get(s) ?? [];
     for (const inv of s.invariants) this.emit(inv.entryCheck, st, this.evalExpr(inv.cond, st, EMIT), EMIT);
+    for (const c of cands) this.emit(c.entryId, st, this.evalExpr(c.cond, st, SILENT), EMIT);
     // Havoc the loop-carried state.
     for (const v of s.modified) {
       const h = this.declare(`h!${safe(v.name)}`, v.type);
@@ -398,6 +409,7 @@ class CellGen {
     st.approx = true;
     for (const f of s.facts) this.assume(st, this.evalExpr(f, st, SILENT));
     for (const inv of s.invariants) this.assume(st, this.evalExpr(inv.cond, st, SILENT));
+    for (const c of cands) this.assume(st, this.evalExpr(c.cond, st, SILENT));
     this.step(st, s.span, 'loop head (any iteration)', s.modified.filter((v) => !v.name.startsWith('$')).map((v) => ({ name: v.name, term: st.env.get(v.id)!, type: v.type })));
     const guard = this.evalExpr(s.cond, st, EMIT);
     const body = this.fork(st, guard);
@@ -410,6 +422,7 @@ class CellGen {
     const ends = [body, ...ctx.continues].filter((b) => !(b.pc.kind === 'BoolLit' && !b.pc.value));
     for (const end of ends) {
       for (const inv of s.invariants) this.emit(inv.preservedCheck, end, this.evalExpr(inv.cond, end, EMIT), EMIT);
+      for (const c of cands) this.emit(c.preservedId, end, this.evalExpr(c.cond, end, SILENT), EMIT);
       if (s.decreases) {
         if (measure0 && s.decreases.expr) {
           const m1 = this.evalExpr(s.decreases.expr, end, SILENT);

@@ -15,6 +15,8 @@ import { renderValue } from '../counterexamples/values.js';
 import { SortRegistry } from './encode.js';
 import type { CellVC, Emission, LoopMode, PathStep } from './vcgen.js';
 import { generateCellVC, PRELUDE_FUNCTIONS } from './vcgen.js';
+import type { Candidate, LoopStmt } from './infer.js';
+import { inferCandidates, SYNTHETIC_BASE } from './infer.js';
 import { printSort, printTerm, printCommand } from './smtlib/printer.js';
 import type { ModelValue } from './smtlib/model.js';
 import type { QueryResult, SolverBackend, SolverQuery } from './solver/types.js';
@@ -57,8 +59,17 @@ export interface VerifyOptions {
   readonly cells?: readonly string[];
 }
 
+export interface InferredInvariant {
+  readonly cell: string;
+  /** The loop it belongs to. */
+  readonly span: CheckInfo['span'];
+  /** In Lumen syntax, ready to paste as `invariant …`. */
+  readonly text: string;
+}
+
 export interface VerifyReport {
   readonly results: readonly CheckResult[];
+  readonly inferred: readonly InferredInvariant[];
   readonly solverTimeMs: number;
   readonly queries: number;
 }
@@ -75,15 +86,31 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
   const cellNames = opts.cells ?? ir.rootCells;
   const cells = cellNames.map((n) => ir.cells.get(n)!).filter((c) => c && c.body !== null);
   const pending = new Map<CheckId, Pending>();
+  const inferred: InferredInvariant[] = [];
   let solverTimeMs = 0;
   let queryCount = 0;
   const total = ir.checks.filter((c) => cellNames.includes(c.cell)).length;
   let done = 0;
 
   for (const cell of cells) {
+    // Houdini: keep the candidate invariants that are jointly inductive.
+    let candidates = inferCandidates(cell);
+    for (let round = 0; round < MAX_HOUDINI_ROUNDS && [...candidates.values()].some((c) => c.length > 0); round++) {
+      const hs = new SortRegistry(ir);
+      const hvc = generateCellVC(ir, cell, hs, { kind: 'havoc' }, candidates);
+      const ha = await solveVC(hvc, hs, opts, (e) => e.check >= SYNTHETIC_BASE, `${cell.name}.houdini${round}`);
+      solverTimeMs += ha.time;
+      queryCount += ha.count;
+      const failing = new Set(ha.results.filter(([, r]) => r.status !== 'unsat').map(([e]) => e.check));
+      if (failing.size === 0) break;
+      const next = new Map<LoopStmt, Candidate[]>();
+      for (const [loop, cs] of candidates) next.set(loop, cs.filter((c) => !failing.has(c.entryId) && !failing.has(c.preservedId)));
+      candidates = next;
+    }
+    for (const [loop, cs] of candidates) for (const c of cs) inferred.push({ cell: cell.name, span: loop.span, text: c.text });
     const sorts = new SortRegistry(ir);
-    const vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' });
-    const answers = await solveVC(vc, sorts, opts, (e) => true && e !== null, `${cell.name}`);
+    const vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
+    const answers = await solveVC(vc, sorts, opts, (e) => e.check < SYNTHETIC_BASE, `${cell.name}`);
     solverTimeMs += answers.time;
     queryCount += answers.count;
     for (const [emission, result] of answers.results) record(pending, emission, result, vc, 0);
@@ -115,7 +142,7 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
     const p = pending.get(check.id);
     results.push({ check, verdict: verdictOf(check, p), timeMs: p?.timeMs ?? 0, queryHash: p?.hash ?? '' });
   }
-  return { results, solverTimeMs, queries: queryCount };
+  return { results, solverTimeMs, queries: queryCount, inferred };
 }
 
 function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
@@ -172,6 +199,7 @@ function counterexample(vc: CellVC, e: Emission, values: readonly ModelValue[], 
 }
 
 const MAX_PATH = 64;
+const MAX_HOUDINI_ROUNDS = 6;
 
 async function solveVC(
   vc: CellVC,

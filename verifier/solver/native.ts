@@ -21,14 +21,16 @@ const COMMANDS: Record<NativeSolverName, { readonly args: readonly string[]; rea
   cvc5: { args: ['--lang', 'smt2', '--incremental', '--produce-models'], dialect: CVC5_DIALECT },
 };
 
-const availability = new Map<NativeSolverName, string | null>();
+const availability = new Map<string, string | null>();
 
-/** The absolute path of the solver executable on PATH, or null. Cached per process. */
+/** The absolute path of the solver executable on PATH, or null. Cached per PATH value. */
 export function findExecutable(name: NativeSolverName): string | null {
-  if (availability.has(name)) return availability.get(name)!;
+  const path = process.env['PATH'] ?? '';
+  const key = `${name}\0${path}`;
+  if (availability.has(key)) return availability.get(key)!;
   let found: string | null = null;
   const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
-  outer: for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+  outer: for (const dir of path.split(delimiter)) {
     if (dir === '') continue;
     for (const ext of exts) {
       const candidate = join(dir, name + ext);
@@ -41,7 +43,7 @@ export function findExecutable(name: NativeSolverName): string | null {
       }
     }
   }
-  availability.set(name, found);
+  availability.set(key, found);
   return found;
 }
 

@@ -44,7 +44,7 @@ export interface Dialect {
 }
 
 const DEFAULT_PRELUDE_TIMEOUT_MS = 60_000;
-/** Deadline for the short bookkeeping commands (get-value, get-info, pop). */
+/** Deadline for the short bookkeeping commands (get-value, get-info). */
 const BOOKKEEPING_TIMEOUT_MS = 10_000;
 
 export const defaultGraceMs = (timeoutMs: number): number => Math.min(2000, 200 + Math.round(timeoutMs / 10));
@@ -56,6 +56,12 @@ export class Session {
   /** The prelude the solver currently holds, and the solver generation it was loaded into. */
   private loadedPrelude: string | null = null;
   private loadedGeneration = -1;
+  /**
+   * The last query's scope is still open. Its `(pop 1)` is sent in front of
+   * the next query rather than on its own, saving one solver round trip per
+   * query (about 1.5 ms with WASM, a third of a trivial query).
+   */
+  private popPending = false;
   /** Serialises `run` calls: interleaved push/pop from two runs would corrupt both. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -112,6 +118,7 @@ export class Session {
     if (this.loadedPrelude === prelude && this.loadedGeneration === this.channel.generation) return undefined;
     const deadline = this.options.preludeTimeoutMs ?? DEFAULT_PRELUDE_TIMEOUT_MS;
     this.loadedPrelude = null;
+    this.popPending = false;
     const reset = await this.channel.reset(deadline);
     if (reset.kind !== 'ok') return `could not start solver: ${describe(reset)}`;
     const text = `${this.dialect.setup}\n${prelude}\n`;
@@ -130,7 +137,10 @@ export class Session {
 
     const internal = this.options.internalTimeout ?? true;
     const grace = this.options.graceMs ?? defaultGraceMs(opts.timeoutMs);
-    const text = `${internal ? this.dialect.setTimeout(opts.timeoutMs) : ''}(push 1)\n${q.body}\n${this.dialect.checkSat(opts.tactic)}\n`;
+    const pop = this.popPending ? '(pop 1)\n' : '';
+    this.popPending = false;
+    const limit = internal ? this.dialect.setTimeout(opts.timeoutMs) : '';
+    const text = `${pop}${limit}(push 1)\n${q.body}\n${this.dialect.checkSat(opts.tactic)}\n`;
     const started = performance.now();
     const checked = await this.send(text, opts.timeoutMs + grace);
     if (checked.kind === 'timeout') {
@@ -140,7 +150,7 @@ export class Session {
     const answer = readAnswer(checked.output);
     const status = answer.status;
     if (answer.errors.length > 0 || status === undefined) {
-      await this.pop();
+      // The retry starts from a fresh context, so there is nothing to pop.
       return { status: 'error', message: answer.errors[0] ?? `no answer to check-sat (got ${JSON.stringify(checked.output.slice(0, 200))})` };
     }
     const solveMs = elapsed(started);
@@ -151,10 +161,13 @@ export class Session {
     } else if (status === 'sat') {
       result = await this.fetchValues(q, solveMs);
     } else {
-      result = { id: q.id, status: 'unknown', reason: await this.reasonUnknown(), timeMs: solveMs };
+      // Z3 sometimes gives a theory's reason ("incomplete (theory arithmetic)")
+      // when it was in fact stopped by its time limit: once the budget is
+      // spent, the honest reason is the timeout.
+      const reason = solveMs >= opts.timeoutMs ? 'timeout' : await this.reasonUnknown();
+      result = { id: q.id, status: 'unknown', reason, timeMs: solveMs };
     }
-    const popped = await this.pop();
-    if (!popped) this.loadedPrelude = null;
+    this.popPending = true;
     return result;
   }
 
@@ -183,12 +196,6 @@ export class Session {
       return /time ?out|cancel/i.test(reason) ? 'timeout' : reason;
     }
     return 'unknown';
-  }
-
-  /** Pops the query's scope; false if that failed, so the next query starts from a fresh context. */
-  private async pop(): Promise<boolean> {
-    const out = await this.send('(pop 1)\n', BOOKKEEPING_TIMEOUT_MS);
-    return out.kind === 'ok' && readAnswer(out.output).errors.length === 0;
   }
 
   private async send(text: string, deadlineMs: number): Promise<EvalOutcome> {
