@@ -10,6 +10,8 @@ import { renderDiagnostic, renderPlain } from '../frontend/render.js';
 import type { SolverName } from '../verifier/solver/types.js';
 import { renderResults } from '../reports/text.js';
 import { closeSolver, compile, verifyCompiled } from './pipeline.js';
+import { dumpModule } from '../frontend/dump.js';
+import { printIrProgram } from '../frontend/irprint.js';
 
 export const VERSION = '0.1.0';
 
@@ -74,6 +76,9 @@ import { lineColOf as lineCol } from '../frontend/span.js';
 
 interface VerifyOpts extends CommonOpts {
   timeout: string;
+  dumpIr?: boolean;
+  dumpAst?: boolean;
+  showInferred?: boolean;
   solver: SolverName;
   emitSmt?: string;
   verbose?: boolean;
@@ -90,15 +95,24 @@ async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
   for (const file of files) {
     const c = compile(file);
     if (c.diagnostics.length > 0) out.push(renderDiagnostics(c.diagnostics, c.files, plain));
+    if (opts.dumpAst && c.program) for (const m of c.program.modules) out.push(`# AST of ${m.file}`, dumpModule(m.ast));
     if (!c.ir) {
       exit = EXIT_FAIL;
       continue;
     }
+    if (opts.dumpIr) out.push(printIrProgram(c.ir));
     const report = await verifyCompiled(c.ir, {
       solver: opts.solver,
       timeoutMs,
       ...(opts.emitSmt ? { emitSmtDir: opts.emitSmt } : {}),
     });
+    if (opts.showInferred) {
+      for (const inv of report.inferred) {
+        const f = c.files.get(inv.span.file);
+        const pos = f ? lineCol(f, inv.span.start) : { line: 0, column: 0 };
+        out.push(`${inv.span.file}:${pos.line}:${pos.column}: inferred for the loop in \`${inv.cell}\`: invariant ${inv.text}`);
+      }
+    }
     out.push(renderResults(report.results, c.files, { color: useColor(), verbose: Boolean(opts.verbose), plain }).trimEnd());
     if (report.results.some((r) => r.verdict.kind === 'refuted')) exit = EXIT_FAIL;
     if (opts.strict && report.results.some((r) => r.verdict.kind === 'unknown')) exit = EXIT_FAIL;
@@ -139,6 +153,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--emit-smt <dir>', 'write every query as a standalone .smt2 file')
     .option('-v, --verbose', 'also list proved checks')
     .option('--strict', 'treat unknown checks as failures')
+    .option('--show-inferred', 'print the loop invariants the verifier inferred, in Lumen syntax')
+    .option('--dump-ast', 'print the syntax tree')
+    .option('--dump-ir', 'print the checked IR (checks shown as ⟨kind#id⟩)')
     .action((files: string[], opts: VerifyOpts) => {
       result = cmdVerify(files, opts);
     });

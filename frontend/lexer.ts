@@ -68,15 +68,78 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export const KEYWORDS: ReadonlyMap<string, Keyword> = new Map(
-  (
-    'and as assert assume break cell continue decreases effect else end ensures enum exists extern false ' +
-    'for forall handle halt if implies import in invariant let linear match mut not null old or owned ' +
-    'perform pub pure record ref requires resume return self true type typestate where while with'
-  )
-    .split(' ')
-    .map((k) => [k, k as Keyword]),
-);
+/**
+ * The tokens of a file as parallel arrays (struct of arrays): the parser's
+ * input. Large files produce hundreds of thousands of tokens, and keeping
+ * them out of individual objects keeps the garbage collector out of the way.
+ * The last token is always `EOF`.
+ */
+export interface TokenBuffer {
+  /** Number of tokens; the typed arrays may be longer. */
+  readonly count: number;
+  /** Kind of each token as an index into `TOKEN_KINDS`. */
+  readonly codes: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Values of identifiers, literals and string parts; holes (undefined) for other tokens. */
+  readonly values: (string | bigint | number | undefined)[];
+}
+
+export interface LexBufferResult {
+  readonly tokens: TokenBuffer;
+  readonly diagnostics: Diagnostic[];
+}
+
+const KEYWORD_LIST: readonly Keyword[] = (
+  'and as assert assume break cell continue decreases effect else end ensures enum exists extern false ' +
+  'for forall handle halt if implies import in invariant let linear match mut not null old or owned ' +
+  'perform pub pure record ref requires resume return self true type typestate where while with'
+).split(' ') as Keyword[];
+
+const PUNCT_LIST: readonly Punct[] = [
+  '(', ')', '[', ']', '{', '}', ',', ':', '.', '..', '..=', '->', '=>', '=', '==', '!=', '<', '<=', '>', '>=',
+  '+', '-', '*', '/', '//', '%', '**', '++', '+=', '-=', '*=', '?', '!', '|',
+];
+
+/** Every token kind; a token's code in `TokenBuffer.codes` is its index here. */
+export const TOKEN_KINDS: readonly TokenKind[] = [
+  'EOF', 'NL', 'Ident', 'Int', 'Float', 'Str', 'RawStr', 'StrStart', 'StrMid', 'StrEnd',
+  ...KEYWORD_LIST,
+  ...PUNCT_LIST,
+];
+
+export const KEYWORDS: ReadonlySet<string> = new Set(KEYWORD_LIST);
+
+const CODE_OF = new Map<TokenKind, number>(TOKEN_KINDS.map((k, i) => [k, i]));
+
+/** The code of a token kind (an index into `TOKEN_KINDS`). */
+export function kindCode(kind: TokenKind): number {
+  return CODE_OF.get(kind)!;
+}
+
+// Codes the lexer emits, as constants.
+const C_EOF = 0;
+const C_NL = 1;
+const C_IDENT = 2;
+const C_INT = 3;
+const C_FLOAT = 4;
+const C_STR = 5;
+const C_RAWSTR = 6;
+const C_STRSTART = 7;
+const C_STRMID = 8;
+const C_STREND = 9;
+const C_DOT = kindCode('.');
+
+/** Punctuation codes, by spelling. */
+const P = {
+  '(': kindCode('('), ')': kindCode(')'), '[': kindCode('['), ']': kindCode(']'), '{': kindCode('{'), '}': kindCode('}'),
+  ',': kindCode(','), ':': kindCode(':'), '.': kindCode('.'), '..': kindCode('..'), '..=': kindCode('..='),
+  '->': kindCode('->'), '=>': kindCode('=>'), '=': kindCode('='), '==': kindCode('=='), '!=': kindCode('!='),
+  '<': kindCode('<'), '<=': kindCode('<='), '>': kindCode('>'), '>=': kindCode('>='), '+': kindCode('+'),
+  '-': kindCode('-'), '*': kindCode('*'), '/': kindCode('/'), '//': kindCode('//'), '%': kindCode('%'),
+  '**': kindCode('**'), '++': kindCode('++'), '+=': kindCode('+='), '-=': kindCode('-='), '*=': kindCode('*='),
+  '?': kindCode('?'), '!': kindCode('!'), '|': kindCode('|'),
+} as const;
 
 /** 2^63: the magnitude of the smallest Int, allowed only under unary minus. */
 export const INT_LIMIT = 1n << 63n;
@@ -130,14 +193,33 @@ interface InterpFrame {
   readonly quote: number;
 }
 
+/** Lexes a file into token objects (convenient for tests and tools). */
 export function lex(file: SourceFile): LexResult {
+  const { tokens: b, diagnostics } = lexToBuffer(file);
+  const tokens: Token[] = new Array<Token>(b.count);
+  for (let i = 0; i < b.count; i++) {
+    tokens[i] = { kind: TOKEN_KINDS[b.codes[i]!]!, start: b.starts[i]!, end: b.ends[i]!, value: b.values[i] ?? null };
+  }
+  return { tokens, diagnostics };
+}
+
+/** Lexes a file into parallel token arrays (what the parser reads). */
+export function lexToBuffer(file: SourceFile): LexBufferResult {
   const lexer = new Lexer(file);
   lexer.run();
-  return { tokens: lexer.tokens, diagnostics: lexer.diagnostics };
+  return {
+    tokens: { count: lexer.count, codes: lexer.codes, starts: lexer.starts, ends: lexer.ends, values: lexer.values },
+    diagnostics: lexer.diagnostics,
+  };
 }
 
 class Lexer {
-  readonly tokens: Token[] = [];
+  // Tokens as parallel typed arrays, grown by doubling: no per-token garbage.
+  count = 0;
+  codes: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  readonly values: (string | bigint | number | undefined)[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly code: string;
   private readonly path: string;
@@ -150,6 +232,10 @@ class Lexer {
   constructor(file: SourceFile) {
     this.code = file.code;
     this.path = file.path;
+    const capacity = 64 + (file.code.length >> 2);
+    this.codes = new Uint8Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
   }
 
   run(): void {
@@ -182,95 +268,95 @@ class Lexer {
           continue;
         case 40: // (
           this.stack.push(PAREN);
-          this.punct('(', 1);
+          this.punct(P['('], 1);
           continue;
         case 91: // [
           this.stack.push(BRACKET);
-          this.punct('[', 1);
+          this.punct(P['['], 1);
           continue;
         case 123: // {
           this.stack.push(BRACE);
-          this.punct('{', 1);
+          this.punct(P['{'], 1);
           continue;
         case 41: // )
           this.close(PAREN);
-          this.punct(')', 1);
+          this.punct(P[')'], 1);
           continue;
         case 93: // ]
           this.close(BRACKET);
-          this.punct(']', 1);
+          this.punct(P[']'], 1);
           continue;
         case 125: // }
           this.closeBrace(start);
           continue;
         case 44:
-          this.punct(',', 1);
+          this.punct(P[','], 1);
           continue;
         case 58:
-          this.punct(':', 1);
+          this.punct(P[':'], 1);
           continue;
         case 63:
-          this.punct('?', 1);
+          this.punct(P['?'], 1);
           continue;
         case 124:
-          this.punct('|', 1);
+          this.punct(P['|'], 1);
           continue;
         case 37:
-          this.punct('%', 1);
+          this.punct(P['%'], 1);
           continue;
         case 46: // .
           if (code.charCodeAt(start + 1) === 46) {
-            if (code.charCodeAt(start + 2) === 61) this.punct('..=', 3);
-            else this.punct('..', 2);
-          } else this.punct('.', 1);
+            if (code.charCodeAt(start + 2) === 61) this.punct(P['..='], 3);
+            else this.punct(P['..'], 2);
+          } else this.punct(P['.'], 1);
           continue;
         case 45: {
           // -
           const d = code.charCodeAt(start + 1);
-          if (d === 62) this.punct('->', 2);
-          else if (d === 61) this.punct('-=', 2);
-          else this.punct('-', 1);
+          if (d === 62) this.punct(P['->'], 2);
+          else if (d === 61) this.punct(P['-='], 2);
+          else this.punct(P['-'], 1);
           continue;
         }
         case 61: {
           // =
           const d = code.charCodeAt(start + 1);
-          if (d === 61) this.punct('==', 2);
-          else if (d === 62) this.punct('=>', 2);
-          else this.punct('=', 1);
+          if (d === 61) this.punct(P['=='], 2);
+          else if (d === 62) this.punct(P['=>'], 2);
+          else this.punct(P['='], 1);
           continue;
         }
         case 33: // !
-          if (code.charCodeAt(start + 1) === 61) this.punct('!=', 2);
-          else this.punct('!', 1);
+          if (code.charCodeAt(start + 1) === 61) this.punct(P['!='], 2);
+          else this.punct(P['!'], 1);
           continue;
         case 60: // <
-          if (code.charCodeAt(start + 1) === 61) this.punct('<=', 2);
-          else this.punct('<', 1);
+          if (code.charCodeAt(start + 1) === 61) this.punct(P['<='], 2);
+          else this.punct(P['<'], 1);
           continue;
         case 62: // >
-          if (code.charCodeAt(start + 1) === 61) this.punct('>=', 2);
-          else this.punct('>', 1);
+          if (code.charCodeAt(start + 1) === 61) this.punct(P['>='], 2);
+          else this.punct(P['>'], 1);
           continue;
         case 43: {
           // +
           const d = code.charCodeAt(start + 1);
-          if (d === 43) this.punct('++', 2);
-          else if (d === 61) this.punct('+=', 2);
-          else this.punct('+', 1);
+          if (d === 43) this.punct(P['++'], 2);
+          else if (d === 61) this.punct(P['+='], 2);
+          else this.punct(P['+'], 1);
           continue;
         }
         case 42: {
           // *
           const d = code.charCodeAt(start + 1);
-          if (d === 42) this.punct('**', 2);
-          else if (d === 61) this.punct('*=', 2);
-          else this.punct('*', 1);
+          if (d === 42) this.punct(P['**'], 2);
+          else if (d === 61) this.punct(P['*='], 2);
+          else this.punct(P['*'], 1);
           continue;
         }
         case 47: // /
-          if (code.charCodeAt(start + 1) === 47) this.punct('//', 2);
-          else this.punct('/', 1);
+          if (code.charCodeAt(start + 1) === 47) this.punct(P['//'], 2);
+          else this.punct(P['/'], 1);
           continue;
         default:
           break;
@@ -289,19 +375,49 @@ class Lexer {
       }
     }
     this.closeInterpolations(n);
-    const last = this.tokens.length > 0 ? this.tokens[this.tokens.length - 1]! : null;
-    if (last !== null && last.kind !== 'NL') this.tokens.push({ kind: 'NL', start: n, end: n, value: null });
-    this.tokens.push({ kind: 'EOF', start: n, end: n, value: null });
+    if (this.count > 0 && this.lastCode() !== C_NL) this.push(C_NL, n, n);
+    this.push(C_EOF, n, n);
+  }
+
+  private push(code: number, start: number, end: number): void {
+    const n = this.count;
+    if (n === this.codes.length) this.grow();
+    this.codes[n] = code;
+    this.starts[n] = start;
+    this.ends[n] = end;
+    this.count = n + 1;
+  }
+
+  private pushValue(code: number, start: number, end: number, value: string | bigint | number): void {
+    this.values[this.count] = value;
+    this.push(code, start, end);
+  }
+
+  private grow(): void {
+    const n = this.codes.length * 2;
+    const codes = new Uint8Array(n);
+    codes.set(this.codes);
+    this.codes = codes;
+    const starts = new Int32Array(n);
+    starts.set(this.starts);
+    this.starts = starts;
+    const ends = new Int32Array(n);
+    ends.set(this.ends);
+    this.ends = ends;
+  }
+
+  private lastCode(): number {
+    return this.count > 0 ? this.codes[this.count - 1]! : C_NL;
   }
 
   private error(code: string, start: number, end: number, args: readonly (string | number)[] = []): void {
     this.diagnostics.push(diag(code, makeSpan(this.path, start, end), args));
   }
 
-  private punct(kind: Punct, length: number): void {
+  private punct(code: number, length: number): void {
     const start = this.pos;
     this.pos += length;
-    this.tokens.push({ kind, start, end: start + length, value: null });
+    this.push(code, start, start + length);
   }
 
   private skipComment(): void {
@@ -368,10 +484,7 @@ class Lexer {
       if (!this.nextLineStartsStatement()) return;
       while (stack.length > 0 && stack[stack.length - 1] !== BLOCK) stack.pop();
     }
-    const tokens = this.tokens;
-    if (tokens.length > 0 && tokens[tokens.length - 1]!.kind !== 'NL') {
-      tokens.push({ kind: 'NL', start: at, end: at + 1, value: null });
-    }
+    if (this.count > 0 && this.lastCode() !== C_NL) this.push(C_NL, at, at + 1);
   }
 
   private nextLineStartsStatement(): boolean {
@@ -412,7 +525,7 @@ class Lexer {
       }
     }
     this.close(BRACE);
-    this.punct('}', 1);
+    this.punct(P['}'], 1);
   }
 
   /** Ends every open interpolation at `at` (a newline or the end of the file). */
@@ -421,7 +534,7 @@ class Lexer {
     if (interps.length === 0) return;
     this.error('E0002', interps[0]!.quote, at);
     this.stack.length = Math.min(this.stack.length, interps[0]!.height);
-    for (let k = interps.length; k > 0; k--) this.tokens.push({ kind: 'StrEnd', start: at, end: at, value: '' });
+    for (let k = interps.length; k > 0; k--) this.pushValue(C_STREND, at, at, '');
     interps.length = 0;
   }
 
@@ -443,14 +556,14 @@ class Lexer {
         const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
         pos++;
         this.pos = pos;
-        this.tokens.push({ kind: first ? 'Str' : 'StrEnd', start: tokStart, end: pos, value: text });
+        this.pushValue(first ? C_STR : C_STREND, tokStart, pos, text);
         return;
       }
       if (c === 123) {
         const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
         pos++;
         this.pos = pos;
-        this.tokens.push({ kind: first ? 'StrStart' : 'StrMid', start: tokStart, end: pos, value: text });
+        this.pushValue(first ? C_STRSTART : C_STRMID, tokStart, pos, text);
         this.interps.push({ height: this.stack.length, quote });
         return;
       }
@@ -470,7 +583,7 @@ class Lexer {
     const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
     this.pos = pos;
     if (this.interps.length === 0) this.error('E0002', quote, pos);
-    this.tokens.push({ kind: first ? 'Str' : 'StrEnd', start: tokStart, end: pos, value: text });
+    this.pushValue(first ? C_STR : C_STREND, tokStart, pos, text);
   }
 
   /** Decodes the escape at `pos` (a backslash) into `parts`; returns the offset after it. */
@@ -532,7 +645,7 @@ class Lexer {
       this.pos = i;
       this.error('E0002', start, i);
     }
-    this.tokens.push({ kind: 'RawStr', start, end: this.pos, value: text });
+    this.pushValue(C_RAWSTR, start, this.pos, text);
   }
 
   private identifier(start: number): void {
@@ -549,14 +662,13 @@ class Lexer {
       } else break;
     }
     this.pos = i;
-    const text = code.slice(start, i);
-    const kw = KEYWORDS.get(text);
-    if (kw === undefined) {
-      this.tokens.push({ kind: 'Ident', start, end: i, value: text });
+    const kw = keywordAt(code, start, i);
+    if (kw < 0) {
+      this.pushValue(C_IDENT, start, i, code.slice(start, i));
       return;
     }
-    if (this.stack.length > 0) this.trackBlock(kw);
-    this.tokens.push({ kind: kw, start, end: i, value: null });
+    if (this.stack.length > 0) this.trackBlock(TOKEN_KINDS[kw] as Keyword);
+    this.push(kw, start, i);
   }
 
   /** Inside brackets, block-valued expressions make newlines significant until their `end`. */
@@ -564,7 +676,7 @@ class Lexer {
     const stack = this.stack;
     switch (kw) {
       case 'if': {
-        const prev = this.tokens.length > 0 ? this.tokens[this.tokens.length - 1]!.kind : 'NL';
+        const prev = TOKEN_KINDS[this.lastCode()]!;
         if (prev === 'else' || OPERAND_END.has(prev)) return;
         stack.push(BLOCK);
         return;
@@ -613,7 +725,7 @@ class Lexer {
       this.pos = i;
       if (!ok || i !== start + 2 + countRadixChars(code, start + 2, i, radix)) {
         this.error('E0003', start, i, [text]);
-        this.tokens.push({ kind: 'Int', start, end: i, value: 0n });
+        this.pushValue(C_INT, start, i, 0n);
         return;
       }
       const prefix = radix === 16 ? '0x' : radix === 2 ? '0b' : '0o';
@@ -625,7 +737,7 @@ class Lexer {
     i = this.digits(start);
     if (code.charCodeAt(i - 1) === 95) ok = false;
     let isFloat = false;
-    const afterDot = this.tokens.length > 0 && this.tokens[this.tokens.length - 1]!.kind === '.';
+    const afterDot = this.lastCode() === C_DOT;
     if (!afterDot) {
       if (code.charCodeAt(i) === 46 && isDigit(code.charCodeAt(i + 1))) {
         isFloat = true;
@@ -651,12 +763,13 @@ class Lexer {
     const text = code.slice(start, i);
     if (!ok) {
       this.error('E0003', start, i, [text]);
-      this.tokens.push(isFloat ? { kind: 'Float', start, end: i, value: 0 } : { kind: 'Int', start, end: i, value: 0n });
+      if (isFloat) this.pushValue(C_FLOAT, start, i, 0);
+      else this.pushValue(C_INT, start, i, 0n);
       return;
     }
     const clean = text.indexOf('_') >= 0 ? text.replace(/_/g, '') : text;
     if (isFloat) {
-      this.tokens.push({ kind: 'Float', start, end: i, value: Number(clean) });
+      this.pushValue(C_FLOAT, start, i, Number(clean));
       return;
     }
     // Small literals are exact as doubles; avoid the string parse of BigInt.
@@ -691,8 +804,25 @@ class Lexer {
 
   private pushInt(start: number, end: number, text: string, value: bigint): void {
     if (value > INT_LIMIT) this.error('E0005', start, end, [text]);
-    this.tokens.push({ kind: 'Int', start, end, value });
+    this.pushValue(C_INT, start, end, value);
   }
+}
+
+/** Keyword codes grouped by first character, so most identifiers are ruled out at once. */
+const KEYWORDS_BY_FIRST: (number[] | undefined)[] = [];
+for (const kw of KEYWORD_LIST) (KEYWORDS_BY_FIRST[kw.charCodeAt(0)] ??= []).push(kindCode(kw));
+
+/** The code of the keyword spelled by `code[start, end)`, or -1. */
+function keywordAt(code: string, start: number, end: number): number {
+  const len = end - start;
+  if (len < 2 || len > 9) return -1;
+  const candidates = KEYWORDS_BY_FIRST[code.charCodeAt(start)];
+  if (candidates === undefined) return -1;
+  for (let k = 0; k < candidates.length; k++) {
+    const kw = TOKEN_KINDS[candidates[k]!]!;
+    if (kw.length === len && code.startsWith(kw, start)) return candidates[k]!;
+  }
+  return -1;
 }
 
 function isIdentPartAt(code: string, i: number): boolean {
@@ -724,16 +854,21 @@ function countRadixChars(code: string, from: number, to: number, radix: number):
 
 /** A readable description of a token for diagnostics: "`)`", "end of line", "identifier `x`". */
 export function describeToken(tok: Token, code: string): string {
-  switch (tok.kind) {
+  return describeKind(tok.kind, tok.value, code.slice(tok.start, tok.end));
+}
+
+/** `describeToken` from a token's kind, value and source text. */
+export function describeKind(kind: TokenKind, value: string | bigint | number | null, text: string): string {
+  switch (kind) {
     case 'NL':
       return 'end of line';
     case 'EOF':
       return 'end of file';
     case 'Ident':
-      return `identifier \`${String(tok.value)}\``;
+      return `identifier \`${String(value)}\``;
     case 'Int':
     case 'Float':
-      return `\`${code.slice(tok.start, tok.end)}\``;
+      return `\`${text}\``;
     case 'Str':
     case 'RawStr':
     case 'StrStart':
@@ -742,6 +877,6 @@ export function describeToken(tok: Token, code: string): string {
     case 'StrEnd':
       return '`}`';
     default:
-      return `\`${tok.kind}\``;
+      return `\`${kind}\``;
   }
 }

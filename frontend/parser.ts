@@ -13,8 +13,14 @@
 import type * as A from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { diag, sortDiagnostics } from './diagnostics.js';
-import type { Token, TokenKind } from './lexer.js';
-import { describeToken, INT_LIMIT, lex } from './lexer.js';
+import type { TokenBuffer, TokenKind } from './lexer.js';
+import { describeKind, INT_LIMIT, lexToBuffer, TOKEN_KINDS } from './lexer.js';
+
+/** A token, as its index in the token arrays. */
+type Tok = number;
+
+/** Token kinds by code. */
+const K = TOKEN_KINDS;
 import type { SourceFile, Span } from './span.js';
 
 /** Name of placeholder nodes the parser inserts after a syntax error. */
@@ -29,7 +35,7 @@ export interface ParseResult {
 }
 
 export function parse(file: SourceFile): ParseResult {
-  const lexed = lex(file);
+  const lexed = lexToBuffer(file);
   const parser = new Parser(file, lexed.tokens);
   const module = parser.parseModule();
   const diagnostics =
@@ -81,11 +87,15 @@ const T_END = 1;
 const T_ELSE = 2;
 const T_WITH = 4;
 
-type Mods = { pub: Token | null; pure: Token | null; extern: Token | null; linear: Token | null };
+type Mods = { pub: Tok | null; pure: Tok | null; extern: Tok | null; linear: Tok | null };
 
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly tokens: Token[];
+  private readonly codes: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly values: (string | bigint | number | undefined)[];
+  private readonly last: Tok;
   private readonly code: string;
   private readonly path: string;
   private pos = 0;
@@ -96,52 +106,61 @@ class Parser {
   /** A missing `end` was reported in the current declaration; enclosing blocks close silently. */
   private missingEndReported = false;
   /** The first block in the current declaration whose `end` sat left of its opener's line. */
-  private suspect: { open: Token; what: string } | null = null;
+  private suspect: { open: Tok; what: string } | null = null;
   private depth = 0;
   private depthReported = false;
   /** Index of an Int token directly under unary minus (where 2^63 is allowed). */
   private negatedInt = -1;
 
-  constructor(file: SourceFile, tokens: Token[]) {
-    this.tokens = tokens;
+  constructor(file: SourceFile, tokens: TokenBuffer) {
+    this.codes = tokens.codes;
+    this.starts = tokens.starts;
+    this.ends = tokens.ends;
+    this.values = tokens.values;
+    this.last = tokens.count - 1;
     this.code = file.code;
     this.path = file.path;
   }
 
   // ------------------------------------------------------------ token helpers
 
-  private peek(): Token {
-    return this.tokens[this.pos]!;
+  /** The current token. */
+  private peek(): Tok {
+    return this.pos;
   }
 
-  private peekAt(k: number): Token {
+  /** The kind of the token `k` places ahead (clamped at EOF). */
+  private peekAt(k: number): TokenKind {
     const i = this.pos + k;
-    return this.tokens[i < this.tokens.length ? i : this.tokens.length - 1]!;
+    return K[this.codes[i < this.last ? i : this.last]!]!;
   }
 
   private at(kind: TokenKind): boolean {
-    return this.tokens[this.pos]!.kind === kind;
+    return K[this.codes[this.pos]!]! === kind;
   }
 
-  private advance(): Token {
-    const t = this.tokens[this.pos]!;
-    if (t.kind !== 'EOF') {
+  private advance(): Tok {
+    const t = this.pos;
+    const k = K[this.codes[t]!]!;
+    if (k !== 'EOF') {
       this.pos++;
-      if (t.kind !== 'NL') this.lastEnd = t.end;
+      if (k !== 'NL') this.lastEnd = this.ends[t]!;
     }
     return t;
   }
 
-  private eat(kind: TokenKind): Token | null {
-    return this.tokens[this.pos]!.kind === kind ? this.advance() : null;
+  private eat(kind: TokenKind): boolean {
+    if (K[this.codes[this.pos]!]! !== kind) return false;
+    this.advance();
+    return true;
   }
 
   private skipNewlines(): void {
-    while (this.tokens[this.pos]!.kind === 'NL') this.pos++;
+    while (K[this.codes[this.pos]!]! === 'NL') this.pos++;
   }
 
   private atLineStart(): boolean {
-    return this.pos === 0 || this.tokens[this.pos - 1]!.kind === 'NL';
+    return this.pos === 0 || K[this.codes[this.pos - 1]!]! === 'NL';
   }
 
   private span(start: number, end: number): Span {
@@ -153,20 +172,21 @@ class Parser {
     return this.span(start, this.lastEnd);
   }
 
-  private tokSpan(t: Token): Span {
-    return { file: this.path, start: t.start, end: t.end };
+  private tokSpan(t: Tok): Span {
+    return { file: this.path, start: this.starts[t]!, end: this.ends[t]! };
   }
 
   /** 0-based column of a token. */
-  private column(t: Token): number {
+  private column(t: Tok): number {
     const code = this.code;
-    let i = t.start;
+    const start = this.starts[t]!;
+    let i = start;
     while (i > 0 && code.charCodeAt(i - 1) !== 10) i--;
-    return t.start - i;
+    return start - i;
   }
 
-  private describe(t: Token): string {
-    return describeToken(t, this.code);
+  private describe(t: Tok): string {
+    return describeKind(K[this.codes[t]!]!, this.values[t] ?? null, this.code.slice(this.starts[t]!, this.ends[t]!));
   }
 
   // ------------------------------------------------------------ diagnostics
@@ -180,8 +200,8 @@ class Parser {
   /** Span used to report a problem at the current token; at a newline, just after the previous token. */
   private hereSpan(): Span {
     const t = this.peek();
-    if (t.kind === 'NL' || t.kind === 'EOF') {
-      const at = Math.min(this.lastEnd, t.start);
+    if (K[this.codes[t]!]! === 'NL' || K[this.codes[t]!]! === 'EOF') {
+      const at = Math.min(this.lastEnd, this.starts[t]!);
       return this.span(at, at);
     }
     return this.tokSpan(t);
@@ -191,10 +211,13 @@ class Parser {
     this.error('E0010', this.hereSpan(), [what, this.describe(this.peek())]);
   }
 
-  private expect(kind: TokenKind, what?: string): Token | null {
-    if (this.tokens[this.pos]!.kind === kind) return this.advance();
+  private expect(kind: TokenKind, what?: string): boolean {
+    if (K[this.codes[this.pos]!]! === kind) {
+      this.advance();
+      return true;
+    }
     this.expected(what ?? `\`${kind}\``);
-    return null;
+    return false;
   }
 
   /** Tokens that may stop error recovery without being consumed. */
@@ -205,7 +228,7 @@ class Parser {
   /** Skips to the next newline (not consumed). */
   private skipLine(): void {
     for (;;) {
-      const k = this.tokens[this.pos]!.kind;
+      const k = K[this.codes[this.pos]!]!;
       if (k === 'NL' || k === 'EOF') return;
       this.advance();
     }
@@ -213,7 +236,7 @@ class Parser {
 
   /** End of a statement or block header: a newline (or a block-closing word). */
   private endLine(): void {
-    const k = this.peek().kind;
+    const k = K[this.codes[this.pos]!]!;
     if (k === 'NL') {
       this.skipNewlines();
       return;
@@ -234,9 +257,9 @@ class Parser {
    * first suspect of the declaration. Valid code is never rejected this way;
    * indentation only chooses where an error that exists is reported.
    */
-  private expectEnd(open: Token, what: string): void {
+  private expectEnd(open: Tok, what: string): void {
     const end = this.peek();
-    if (end.kind === 'end') {
+    if (K[this.codes[end]!]! === 'end') {
       this.advance();
       if (this.suspect === null && this.column(end) < this.lineIndent(open)) this.suspect = { open, what };
       return;
@@ -250,9 +273,9 @@ class Parser {
   }
 
   /** Indentation (0-based column of the first non-blank character) of a token's line. */
-  private lineIndent(t: Token): number {
+  private lineIndent(t: Tok): number {
     const code = this.code;
-    let i = t.start;
+    let i = this.starts[t]!;
     while (i > 0 && code.charCodeAt(i - 1) !== 10) i--;
     const lineStart = i;
     while (code.charCodeAt(i) === 32 || code.charCodeAt(i) === 9) i++;
@@ -285,23 +308,23 @@ class Parser {
 
   private ident(what: string): A.Ident {
     const t = this.peek();
-    if (t.kind === 'Ident') {
+    if (K[this.codes[t]!]! === 'Ident') {
       this.advance();
-      return { name: t.value as string, span: this.tokSpan(t) };
+      return { name: this.values[t] as string, span: this.tokSpan(t) };
     }
     this.expected(what);
-    if (!this.isStructural(t.kind) && !DECL_START.has(t.kind)) this.advance();
-    return this.errorIdent(t.start);
+    if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!)) this.advance();
+    return this.errorIdent(this.starts[t]!);
   }
 
   /** `a.b.c` as one identifier (module-qualified names). */
   private dottedIdent(what: string): A.Ident {
     const first = this.ident(what);
-    if (!this.at('.') || this.peekAt(1).kind !== 'Ident') return first;
+    if (!this.at('.') || this.peekAt(1) !== 'Ident') return first;
     const parts = [first.name];
-    while (this.at('.') && this.peekAt(1).kind === 'Ident') {
+    while (this.at('.') && this.peekAt(1) === 'Ident') {
       this.advance();
-      parts.push(this.advance().value as string);
+      parts.push(this.values[this.advance()] as string);
     }
     return { name: parts.join('.'), span: this.from(first.span.start) };
   }
@@ -314,22 +337,22 @@ class Parser {
   private sequence<T>(closer: TokenKind, item: () => T | null, out: T[]): void {
     for (;;) {
       const t = this.peek();
-      if (t.kind === closer) {
+      if (K[this.codes[t]!]! === closer) {
         this.advance();
         return;
       }
-      if (t.kind === 'NL' || t.kind === 'EOF') {
+      if (K[this.codes[t]!]! === 'NL' || K[this.codes[t]!]! === 'EOF') {
         this.expected(`\`${closer}\``);
         return;
       }
       const x = item();
       if (x !== null) out.push(x);
       const u = this.peek();
-      if (u.kind === ',') {
+      if (K[this.codes[u]!]! === ',') {
         this.advance();
         continue;
       }
-      if (u.kind === closer) {
+      if (K[this.codes[u]!]! === closer) {
         this.advance();
         return;
       }
@@ -342,7 +365,7 @@ class Parser {
   private recoverInSequence(closer: TokenKind): boolean {
     let depth = 0;
     for (;;) {
-      const k = this.peek().kind;
+      const k = K[this.codes[this.pos]!]!;
       if (k === 'NL' || k === 'EOF') return false;
       if (depth === 0 && k === ',') {
         this.advance();
@@ -364,7 +387,7 @@ class Parser {
     this.expected(`\`${closer}\``);
     let depth = 0;
     for (;;) {
-      const k = this.peek().kind;
+      const k = K[this.codes[this.pos]!]!;
       if (k === 'NL' || k === 'EOF') return;
       if (depth === 0 && k === closer) {
         this.advance();
@@ -406,24 +429,25 @@ class Parser {
   private syncToDecl(): void {
     for (;;) {
       const t = this.peek();
-      if (t.kind === 'EOF') return;
-      if (this.atLineStart() && DECL_START.has(t.kind)) return;
+      if (K[this.codes[t]!]! === 'EOF') return;
+      if (this.atLineStart() && DECL_START.has(K[this.codes[t]!]!)) return;
       this.advance();
     }
   }
 
   private parseDecl(): A.Decl | null {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const mods: Mods = { pub: null, pure: null, extern: null, linear: null };
     for (;;) {
       const t = this.peek();
-      if (t.kind === 'pub' || t.kind === 'pure' || t.kind === 'extern' || t.kind === 'linear') {
-        if (mods[t.kind] !== null) this.error('E0021', this.tokSpan(t), [t.kind, 'per declaration']);
-        mods[t.kind] = this.advance();
+      const k = K[this.codes[t]!]!;
+      if (k === 'pub' || k === 'pure' || k === 'extern' || k === 'linear') {
+        if (mods[k] !== null) this.error('E0021', this.tokSpan(t), [k, 'per declaration']);
+        mods[k] = this.advance();
       } else break;
     }
     const t = this.peek();
-    switch (t.kind) {
+    switch (K[this.codes[t]!]!) {
       case 'cell':
         this.disallow(mods.linear);
         return this.parseCell(start, mods, false);
@@ -452,8 +476,8 @@ class Parser {
     }
   }
 
-  private disallow(...mods: (Token | null)[]): void {
-    for (const m of mods) if (m !== null) this.error('E0018', this.tokSpan(m), [m.kind]);
+  private disallow(...mods: (Tok | null)[]): void {
+    for (const m of mods) if (m !== null) this.error('E0018', this.tokSpan(m), [K[this.codes[m]!]!]);
   }
 
   private parseTypeParams(): A.Ident[] {
@@ -479,15 +503,15 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (t.kind === 'requires') {
+      if (K[this.codes[t]!]! === 'requires') {
         this.advance();
         this.panic = false;
         requires.push(this.parseExpr());
-      } else if (t.kind === 'ensures') {
+      } else if (K[this.codes[t]!]! === 'ensures') {
         this.advance();
         this.panic = false;
         ensures.push(this.parseExpr());
-      } else if (t.kind === 'decreases') {
+      } else if (K[this.codes[t]!]! === 'decreases') {
         this.advance();
         this.panic = false;
         const e = this.parseExpr();
@@ -520,11 +544,11 @@ class Parser {
   }
 
   private parseParam(): A.Param {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const name = this.ident('a parameter name');
     let mode: A.ParamMode = 'value';
     let type: A.TypeExpr;
-    if (this.expect(':') === null) {
+    if (!this.expect(':')) {
       type = this.errorType(this.lastEnd);
     } else {
       mode = this.parseParamMode();
@@ -534,7 +558,7 @@ class Parser {
   }
 
   private parseParamMode(): A.ParamMode {
-    const k = this.peek().kind;
+    const k = K[this.codes[this.pos]!]!;
     if (k === 'owned') {
       this.advance();
       return 'owned';
@@ -565,12 +589,12 @@ class Parser {
   }
 
   private parseEffectRef(): A.EffectRef {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const name = this.dottedIdent('an effect name');
     let maxCalls: A.Expr | null = null;
     if (this.eat('(')) {
       const t = this.peek();
-      if (t.kind === 'Ident' && t.value === 'max_calls') this.advance();
+      if (K[this.codes[t]!]! === 'Ident' && this.values[t] === 'max_calls') this.advance();
       else this.expected('`max_calls`');
       this.expect(':');
       maxCalls = this.parseExpr();
@@ -588,14 +612,14 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (t.kind === 'end' || t.kind === 'EOF' || DECL_START.has(t.kind)) break;
+      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF' || DECL_START.has(K[this.codes[t]!]!)) break;
       this.panic = false;
       const before = this.pos;
       const fname = this.ident('a field name');
       let type: A.TypeExpr;
-      if (this.expect(':') === null) type = this.errorType(this.lastEnd);
+      if (!this.expect(':')) type = this.errorType(this.lastEnd);
       else type = this.parseType();
-      fields.push({ kind: 'Field', name: fname, type, span: this.from(t.start) });
+      fields.push({ kind: 'Field', name: fname, type, span: this.from(this.starts[t]!) });
       this.endLine();
       if (this.pos === before) this.advance();
     }
@@ -620,7 +644,7 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (t.kind === 'end' || t.kind === 'EOF' || DECL_START.has(t.kind)) break;
+      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF' || DECL_START.has(K[this.codes[t]!]!)) break;
       this.panic = false;
       const before = this.pos;
       const vname = this.ident('a variant name');
@@ -629,9 +653,9 @@ class Parser {
         this.sequence(
           ')',
           () => {
-            const fstart = this.peek().start;
+            const fstart = this.starts[this.pos]!;
             let fname: A.Ident | null = null;
-            if (this.at('Ident') && this.peekAt(1).kind === ':') {
+            if (this.at('Ident') && this.peekAt(1) === ':') {
               fname = this.ident('a field name');
               this.advance();
             }
@@ -641,7 +665,7 @@ class Parser {
           fields,
         );
       }
-      variants.push({ kind: 'Variant', name: vname, fields, span: this.from(t.start) });
+      variants.push({ kind: 'Variant', name: vname, fields, span: this.from(this.starts[t]!) });
       this.endLine();
       if (this.pos === before) this.advance();
     }
@@ -654,7 +678,7 @@ class Parser {
     const name = this.ident('a type name');
     const typeParams = this.at('[') ? this.parseTypeParams() : [];
     let type: A.TypeExpr;
-    if (this.expect('=') === null) type = this.errorType(this.lastEnd);
+    if (!this.expect('=')) type = this.errorType(this.lastEnd);
     else type = this.parseType();
     return { kind: 'TypeAlias', name, pub: mods.pub !== null, typeParams, type, span: this.from(start) };
   }
@@ -667,15 +691,15 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (t.kind === 'end' || t.kind === 'EOF') break;
+      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF') break;
       this.panic = false;
-      if (t.kind !== 'cell') {
-        if (DECL_START.has(t.kind)) break;
+      if (K[this.codes[t]!]! !== 'cell') {
+        if (DECL_START.has(K[this.codes[t]!]!)) break;
         this.expected('an operation (`cell name(…) -> T`) or `end`');
         this.skipLine();
         continue;
       }
-      ops.push(this.parseCell(t.start, { pub: null, pure: null, extern: null, linear: null }, true));
+      ops.push(this.parseCell(this.starts[t]!, { pub: null, pure: null, extern: null, linear: null }, true));
     }
     this.expectEnd(kw, 'effect');
     return { kind: 'Effect', name, pub: mods.pub !== null, ops, span: this.from(start) };
@@ -697,10 +721,10 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (t.kind === 'end' || t.kind === 'EOF' || DECL_START.has(t.kind)) break;
+      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF' || DECL_START.has(K[this.codes[t]!]!)) break;
       this.panic = false;
       const before = this.pos;
-      const word = t.kind === 'Ident' && this.peekAt(1).kind === 'Ident' ? (t.value as string) : '';
+      const word = K[this.codes[t]!]! === 'Ident' && this.peekAt(1) === 'Ident' ? (this.values[t] as string) : '';
       if (word === 'states') {
         this.advance();
         if (states.length > 0) this.error('E0021', this.tokSpan(t), ['states', 'per typestate']);
@@ -716,7 +740,7 @@ class Parser {
       } else {
         const cell = this.ident('`states`, `initial`, `final` or a transition `cell(x): From -> To`');
         let param = this.errorIdent(this.lastEnd);
-        if (this.expect('(') !== null) {
+        if (this.expect('(')) {
           param = this.ident('a parameter name');
           this.close(')');
         }
@@ -727,15 +751,15 @@ class Parser {
         let otherwise: A.Ident | null = null;
         if (this.eat('if')) {
           const r = this.peek();
-          if (r.kind === 'Ident' && r.value === 'result') this.advance();
+          if (K[this.codes[r]!]! === 'Ident' && this.values[r] === 'result') this.advance();
           else this.expected('`result`');
           this.expect(',');
           otherwise = this.ident('a state name');
           const o = this.peek();
-          if (o.kind === 'Ident' && o.value === 'otherwise') this.advance();
+          if (K[this.codes[o]!]! === 'Ident' && this.values[o] === 'otherwise') this.advance();
           else this.expected('`otherwise`');
         }
-        transitions.push({ kind: 'Transition', cell, param, from, to, otherwise, span: this.from(t.start) });
+        transitions.push({ kind: 'Transition', cell, param, from, to, otherwise, span: this.from(this.starts[t]!) });
       }
       this.endLine();
       if (this.pos === before) this.advance();
@@ -752,7 +776,7 @@ class Parser {
     this.advance();
     const module = this.dottedIdent('a module name');
     let items: A.ImportItem[] | '*' = [];
-    if (this.expect(':') !== null) {
+    if (this.expect(':')) {
       if (this.eat('*')) items = '*';
       else {
         const list: A.ImportItem[] = [];
@@ -770,7 +794,7 @@ class Parser {
   // ------------------------------------------------------------ types
 
   parseType(): A.TypeExpr {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     if (!this.enter()) {
       this.depth--;
       return this.errorType(start);
@@ -785,7 +809,7 @@ class Parser {
   }
 
   private parseUnionType(): A.TypeExpr {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const first = this.parsePostfixType();
     if (!this.at('|')) return first;
     const members = [first];
@@ -794,7 +818,7 @@ class Parser {
   }
 
   private parsePostfixType(): A.TypeExpr {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     let t = this.parsePrimaryType();
     while (this.at('?')) {
       this.advance();
@@ -805,19 +829,19 @@ class Parser {
 
   private parsePrimaryType(): A.TypeExpr {
     const t = this.peek();
-    if (t.kind === 'Ident') {
+    if (K[this.codes[t]!]! === 'Ident') {
       const name = this.dottedIdent('a type');
       const args: A.TypeExpr[] = [];
       if (this.eat('[')) this.sequence(']', () => this.parseType(), args);
-      return { kind: 'TName', name, args, span: this.from(t.start) };
+      return { kind: 'TName', name, args, span: this.from(this.starts[t]!) };
     }
-    if (t.kind === 'null') {
+    if (K[this.codes[t]!]! === 'null') {
       this.advance();
       return { kind: 'TName', name: { name: 'Null', span: this.tokSpan(t) }, args: [], span: this.tokSpan(t) };
     }
-    if (t.kind === '(') {
+    if (K[this.codes[t]!]! === '(') {
       this.advance();
-      if (this.eat(')')) return { kind: 'TTuple', elems: [], span: this.from(t.start) };
+      if (this.eat(')')) return { kind: 'TTuple', elems: [], span: this.from(this.starts[t]!) };
       const first = this.parseType();
       if (!this.at(',')) {
         this.close(')');
@@ -826,11 +850,11 @@ class Parser {
       const elems = [first];
       this.advance();
       this.sequence(')', () => this.parseType(), elems);
-      return { kind: 'TTuple', elems, span: this.from(t.start) };
+      return { kind: 'TTuple', elems, span: this.from(this.starts[t]!) };
     }
     this.error('E0015', this.hereSpan(), [this.describe(t)]);
-    if (!this.isStructural(t.kind) && !DECL_START.has(t.kind)) this.advance();
-    return this.errorType(t.start);
+    if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!)) this.advance();
+    return this.errorType(this.starts[t]!);
   }
 
   // ------------------------------------------------------------ blocks and statements
@@ -843,7 +867,7 @@ class Parser {
   private parseBlock(terms: number, minColumn: number): A.Block {
     const stmts: A.Stmt[] = [];
     this.skipNewlines();
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     if (!this.enter()) {
       this.depth--;
       return { kind: 'Block', stmts, span: this.span(start, start) };
@@ -851,7 +875,7 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      const k = t.kind;
+      const k = K[this.codes[t]!]!;
       if (k === 'EOF') break;
       if (k === 'end') {
         if (terms & T_END) break;
@@ -883,13 +907,13 @@ class Parser {
   }
 
   private atStatementEnd(): boolean {
-    const k = this.peek().kind;
+    const k = K[this.codes[this.pos]!]!;
     return k === 'NL' || k === 'EOF' || k === 'end' || k === 'else' || k === 'with';
   }
 
   private parseStatement(): A.Stmt | null {
     const t = this.peek();
-    switch (t.kind) {
+    switch (K[this.codes[t]!]!) {
       case 'let':
         return this.parseLet();
       case 'while':
@@ -899,7 +923,7 @@ class Parser {
       case 'return': {
         this.advance();
         const value = this.atStatementEnd() ? null : this.parseExpr();
-        return { kind: 'Return', value, span: this.from(t.start) };
+        return { kind: 'Return', value, span: this.from(this.starts[t]!) };
       }
       case 'break':
         this.advance();
@@ -910,31 +934,31 @@ class Parser {
       case 'assert': {
         this.advance();
         const cond = this.parseExpr();
-        return { kind: 'Assert', cond, span: this.from(t.start) };
+        return { kind: 'Assert', cond, span: this.from(this.starts[t]!) };
       }
       case 'assume': {
         this.advance();
         const cond = this.parseExpr();
-        return { kind: 'Assume', cond, span: this.from(t.start) };
+        return { kind: 'Assume', cond, span: this.from(this.starts[t]!) };
       }
       case 'invariant':
       case 'decreases':
       case 'requires':
       case 'ensures': {
         const where =
-          t.kind === 'invariant'
+          K[this.codes[t]!]! === 'invariant'
             ? 'first in a loop body'
-            : t.kind === 'decreases'
+            : K[this.codes[t]!]! === 'decreases'
               ? 'right after a cell signature or first in a loop body'
               : 'right after the cell signature';
-        this.error('E0016', this.tokSpan(t), [t.kind, where]);
+        this.error('E0016', this.tokSpan(t), [K[this.codes[t]!]!, where]);
         this.advance();
         this.parseExpr();
         return null;
       }
       default: {
         const expr = this.parseExpr();
-        const k = this.peek().kind;
+        const k = K[this.codes[this.pos]!]!;
         if (k === '=' || k === '+=' || k === '-=' || k === '*=') {
           this.advance();
           const value = this.parseExpr();
@@ -950,13 +974,13 @@ class Parser {
 
   private parseLet(): A.LetStmt {
     const kw = this.advance();
-    const mutable = this.eat('mut') !== null;
+    const mutable = this.eat('mut');
     const pattern = this.parsePattern(false);
     const type = this.eat(':') ? this.parseType() : null;
     let init: A.Expr;
-    if (this.expect('=') === null) init = this.errorName(this.lastEnd);
+    if (!this.expect('=')) init = this.errorName(this.lastEnd);
     else init = this.parseExpr();
-    return { kind: 'Let', pattern, mutable, type, init, span: this.from(kw.start) };
+    return { kind: 'Let', pattern, mutable, type, init, span: this.from(this.starts[kw]!) };
   }
 
   private parseLoopSpecs(): { invariants: A.Expr[]; decreases: A.Expr | null } {
@@ -965,11 +989,11 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (t.kind === 'invariant') {
+      if (K[this.codes[t]!]! === 'invariant') {
         this.advance();
         this.panic = false;
         invariants.push(this.parseExpr());
-      } else if (t.kind === 'decreases') {
+      } else if (K[this.codes[t]!]! === 'decreases') {
         this.advance();
         this.panic = false;
         const e = this.parseExpr();
@@ -988,20 +1012,20 @@ class Parser {
     const { invariants, decreases } = this.parseLoopSpecs();
     const body = this.parseBlock(T_END, -1);
     this.expectEnd(kw, 'while');
-    return { kind: 'While', cond, invariants, decreases, body, span: this.from(kw.start) };
+    return { kind: 'While', cond, invariants, decreases, body, span: this.from(this.starts[kw]!) };
   }
 
   private parseFor(): A.ForStmt {
     const kw = this.advance();
     const pattern = this.parsePattern(false);
     let iterable: A.Expr;
-    if (this.expect('in') === null) iterable = this.errorName(this.lastEnd);
+    if (!this.expect('in')) iterable = this.errorName(this.lastEnd);
     else iterable = this.parseExpr();
     this.endLine();
     const { invariants, decreases } = this.parseLoopSpecs();
     const body = this.parseBlock(T_END, -1);
     this.expectEnd(kw, 'for');
-    return { kind: 'For', pattern, iterable, invariants, decreases, body, span: this.from(kw.start) };
+    return { kind: 'For', pattern, iterable, invariants, decreases, body, span: this.from(this.starts[kw]!) };
   }
 
   // ------------------------------------------------------------ expressions
@@ -1012,19 +1036,18 @@ class Parser {
 
   private parseBinary(minPrec: number): A.Expr {
     let left = this.parsePrefix();
-    const tokens = this.tokens;
     for (;;) {
-      const t = tokens[this.pos]!;
-      const prec = BINARY_PREC[t.kind];
+      const t = this.pos;
+      const prec = BINARY_PREC[K[this.codes[t]!]!];
       if (prec === undefined || prec < minPrec) return left;
       // `/ {` starts an effect row after a return refinement, not a division.
-      if (t.kind === '/' && tokens[this.pos + 1]!.kind === '{') return left;
+      if (K[this.codes[t]!]! === '/' && K[this.codes[this.pos + 1]!] === '{') return left;
       this.advance();
       // `implies` is right-associative; everything else here is left-associative.
       const right = this.parseBinary(prec === PREC_IMPLIES ? prec : prec + 1);
       left = {
         kind: 'Binary',
-        op: t.kind as A.BinaryOp,
+        op: K[this.codes[t]!]! as A.BinaryOp,
         left,
         right,
         span: this.span(left.span.start, right.span.end > left.span.end ? right.span.end : this.lastEnd),
@@ -1036,18 +1059,18 @@ class Parser {
     const t = this.peek();
     if (!this.enter()) {
       this.depth--;
-      return this.errorName(t.start);
+      return this.errorName(this.starts[t]!);
     }
     let e: A.Expr;
-    if (t.kind === '-') {
+    if (K[this.codes[t]!]! === '-') {
       this.advance();
       if (this.at('Int')) this.negatedInt = this.pos;
       const operand = this.parsePrefix();
-      e = { kind: 'Unary', op: '-', operand, span: this.from(t.start) };
-    } else if (t.kind === 'not') {
+      e = { kind: 'Unary', op: '-', operand, span: this.from(this.starts[t]!) };
+    } else if (K[this.codes[t]!]! === 'not') {
       this.advance();
       const operand = this.parseBinary(PREC_NOT);
-      e = { kind: 'Unary', op: 'not', operand, span: this.from(t.start) };
+      e = { kind: 'Unary', op: 'not', operand, span: this.from(this.starts[t]!) };
     } else {
       e = this.parsePostfix();
       if (this.at('**')) {
@@ -1065,7 +1088,7 @@ class Parser {
     const start = e.span.start;
     for (;;) {
       const t = this.peek();
-      switch (t.kind) {
+      switch (K[this.codes[t]!]!) {
         case '(': {
           this.advance();
           const { args, spread } = this.parseArgs();
@@ -1083,12 +1106,12 @@ class Parser {
           this.advance();
           const n = this.peek();
           let name: A.Ident;
-          if (n.kind === 'Ident') {
+          if (K[this.codes[n]!]! === 'Ident') {
             this.advance();
-            name = { name: n.value as string, span: this.tokSpan(n) };
-          } else if (n.kind === 'Int') {
+            name = { name: this.values[n] as string, span: this.tokSpan(n) };
+          } else if (K[this.codes[n]!]! === 'Int') {
             this.advance();
-            name = { name: this.code.slice(n.start, n.end), span: this.tokSpan(n) };
+            name = { name: this.code.slice(this.starts[n]!, this.ends[n]!), span: this.tokSpan(n) };
           } else {
             this.expected('a field name');
             name = this.errorIdent(this.lastEnd);
@@ -1118,7 +1141,7 @@ class Parser {
       ')',
       () => {
         const t = this.peek();
-        if (t.kind === '..') {
+        if (K[this.codes[t]!]! === '..') {
           this.advance();
           const e = this.parseExpr();
           if (spread === null) spread = e;
@@ -1133,11 +1156,11 @@ class Parser {
   }
 
   private parseArg(): A.Arg {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     let name: A.Ident | null = null;
-    if (this.at('Ident') && this.peekAt(1).kind === ':') {
+    if (this.at('Ident') && this.peekAt(1) === ':') {
       const t = this.advance();
-      name = { name: t.value as string, span: this.tokSpan(t) };
+      name = { name: this.values[t] as string, span: this.tokSpan(t) };
       this.advance();
     }
     let mode: A.ArgMode = 'plain';
@@ -1155,34 +1178,34 @@ class Parser {
 
   private parsePrimary(): A.Expr {
     const t = this.peek();
-    switch (t.kind) {
+    switch (K[this.codes[t]!]!) {
       case 'Int': {
         this.advance();
-        const value = t.value as bigint;
+        const value = this.values[t] as bigint;
         if (value === INT_LIMIT && this.negatedInt !== this.pos - 1) {
-          this.error('E0005', this.tokSpan(t), [this.code.slice(t.start, t.end)]);
+          this.error('E0005', this.tokSpan(t), [this.code.slice(this.starts[t]!, this.ends[t]!)]);
         }
         return { kind: 'Int', value, span: this.tokSpan(t) };
       }
       case 'Float':
         this.advance();
-        return { kind: 'Float', value: t.value as number, text: this.code.slice(t.start, t.end), span: this.tokSpan(t) };
+        return { kind: 'Float', value: this.values[t] as number, text: this.code.slice(this.starts[t]!, this.ends[t]!), span: this.tokSpan(t) };
       case 'true':
       case 'false':
         this.advance();
-        return { kind: 'Bool', value: t.kind === 'true', span: this.tokSpan(t) };
+        return { kind: 'Bool', value: K[this.codes[t]!]! === 'true', span: this.tokSpan(t) };
       case 'null':
         this.advance();
         return { kind: 'Null', span: this.tokSpan(t) };
       case 'Str':
       case 'RawStr':
         this.advance();
-        return { kind: 'String', parts: [t.value as string], raw: t.kind === 'RawStr', span: this.tokSpan(t) };
+        return { kind: 'String', parts: [this.values[t] as string], raw: K[this.codes[t]!]! === 'RawStr', span: this.tokSpan(t) };
       case 'StrStart':
         return this.parseInterpolated();
       case 'Ident':
         this.advance();
-        return { kind: 'Name', name: t.value as string, span: this.tokSpan(t) };
+        return { kind: 'Name', name: this.values[t] as string, span: this.tokSpan(t) };
       case 'self':
         this.advance();
         return { kind: 'Name', name: 'self', span: this.tokSpan(t) };
@@ -1192,7 +1215,7 @@ class Parser {
         this.advance();
         const elems: A.Expr[] = [];
         this.sequence(']', () => this.parseExpr(), elems);
-        return { kind: 'List', elems, span: this.from(t.start) };
+        return { kind: 'List', elems, span: this.from(this.starts[t]!) };
       }
       case 'if':
         this.advance();
@@ -1211,18 +1234,18 @@ class Parser {
           if (!this.at(')')) value = this.parseExpr();
           this.close(')');
         }
-        return t.kind === 'resume'
-          ? { kind: 'Resume', value, span: this.from(t.start) }
-          : { kind: 'Halt', message: value, span: this.from(t.start) };
+        return K[this.codes[t]!]! === 'resume'
+          ? { kind: 'Resume', value, span: this.from(this.starts[t]!) }
+          : { kind: 'Halt', message: value, span: this.from(this.starts[t]!) };
       }
       case 'old': {
         this.advance();
         let expr: A.Expr;
-        if (this.expect('(') !== null) {
+        if (this.expect('(')) {
           expr = this.parseExpr();
           this.close(')');
         } else expr = this.errorName(this.lastEnd);
-        return { kind: 'Old', expr, span: this.from(t.start) };
+        return { kind: 'Old', expr, span: this.from(this.starts[t]!) };
       }
       case 'forall':
       case 'exists':
@@ -1233,44 +1256,44 @@ class Parser {
         return this.parsePrefix();
       default:
         this.error('E0011', this.hereSpan(), [this.describe(t)]);
-        if (!this.isStructural(t.kind) && !DECL_START.has(t.kind)) this.advance();
-        return this.errorName(t.start);
+        if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!)) this.advance();
+        return this.errorName(this.starts[t]!);
     }
   }
 
   private parseInterpolated(): A.StringLit {
     const first = this.advance();
     const parts: (string | A.Expr)[] = [];
-    if (first.value !== '') parts.push(first.value as string);
+    if (this.values[first] !== '') parts.push(this.values[first] as string);
     for (;;) {
       const t = this.peek();
-      if (t.kind === 'StrMid' || t.kind === 'StrEnd') {
+      if (K[this.codes[t]!]! === 'StrMid' || K[this.codes[t]!]! === 'StrEnd') {
         this.error('E0011', this.tokSpan(t), ['`}`']);
       } else {
         parts.push(this.parseExpr());
       }
       const u = this.peek();
-      if (u.kind === 'StrMid' || u.kind === 'StrEnd') {
+      if (K[this.codes[u]!]! === 'StrMid' || K[this.codes[u]!]! === 'StrEnd') {
         this.advance();
-        if (u.value !== '') parts.push(u.value as string);
-        if (u.kind === 'StrEnd') break;
+        if (this.values[u] !== '') parts.push(this.values[u] as string);
+        if (K[this.codes[u]!]! === 'StrEnd') break;
         continue;
       }
       // Malformed interpolation: skip to the end of this string.
       this.expected('`}`');
       if (!this.skipToStringPart()) break;
       const v = this.advance();
-      if (v.value !== '') parts.push(v.value as string);
-      if (v.kind === 'StrEnd') break;
+      if (this.values[v] !== '') parts.push(this.values[v] as string);
+      if (K[this.codes[v]!]! === 'StrEnd') break;
     }
-    return { kind: 'String', parts, raw: false, span: this.from(first.start) };
+    return { kind: 'String', parts, raw: false, span: this.from(this.starts[first]!) };
   }
 
   /** Skips to the StrMid/StrEnd of the current string (not consumed); false if the line ends first. */
   private skipToStringPart(): boolean {
     let depth = 0;
     for (;;) {
-      const k = this.peek().kind;
+      const k = K[this.codes[this.pos]!]!;
       if (k === 'NL' || k === 'EOF') return false;
       if (k === 'StrStart') depth++;
       else if (k === 'StrEnd') {
@@ -1283,7 +1306,7 @@ class Parser {
 
   private parseParenOrTuple(): A.Expr {
     const open = this.advance();
-    if (this.eat(')')) return { kind: 'Tuple', elems: [], span: this.from(open.start) };
+    if (this.eat(')')) return { kind: 'Tuple', elems: [], span: this.from(this.starts[open]!) };
     const first = this.parseExpr();
     if (!this.at(',')) {
       this.close(')');
@@ -1292,26 +1315,26 @@ class Parser {
     this.advance();
     const elems = [first];
     this.sequence(')', () => this.parseExpr(), elems);
-    return { kind: 'Tuple', elems, span: this.from(open.start) };
+    return { kind: 'Tuple', elems, span: this.from(this.starts[open]!) };
   }
 
   /** After `if` (or `else if`): condition, then-block, else part; the chain's single `end`. */
-  private parseIfRest(ifTok: Token, outer: Token): A.IfExpr {
+  private parseIfRest(ifTok: Tok, outer: Tok): A.IfExpr {
     const cond = this.parseExpr();
     this.endLine();
     const then = this.parseBlock(T_END | T_ELSE, -1);
     let otherwise: A.Block | A.IfExpr | null = null;
     if (this.eat('else')) {
-      const elif = this.eat('if');
-      if (elif !== null) {
+      if (this.at('if')) {
+        const elif = this.advance();
         otherwise = this.parseIfRest(elif, outer);
-        return { kind: 'If', cond, then, else: otherwise, span: this.from(ifTok.start) };
+        return { kind: 'If', cond, then, else: otherwise, span: this.from(this.starts[ifTok]!) };
       }
       this.endLine();
       otherwise = this.parseBlock(T_END, -1);
     }
     this.expectEnd(outer, 'if');
-    return { kind: 'If', cond, then, else: otherwise, span: this.from(ifTok.start) };
+    return { kind: 'If', cond, then, else: otherwise, span: this.from(this.starts[ifTok]!) };
   }
 
   private parseMatch(): A.MatchExpr {
@@ -1322,7 +1345,7 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      const k = t.kind;
+      const k = K[this.codes[t]!]!;
       if (k === 'end' || k === 'EOF' || k === 'else' || k === 'with' || DECL_START.has(k)) break;
       this.panic = false;
       const before = this.pos;
@@ -1330,15 +1353,15 @@ class Parser {
       if (this.pos === before) this.advance();
     }
     this.expectEnd(kw, 'match');
-    return { kind: 'Match', scrutinee, arms, span: this.from(kw.start) };
+    return { kind: 'Match', scrutinee, arms, span: this.from(this.starts[kw]!) };
   }
 
   private parseArm(column: number): A.MatchArm {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const pattern = this.parsePattern(true);
     const guard = this.eat('if') ? this.parseExpr() : null;
     let body: A.Block;
-    if (this.expect('->') === null) {
+    if (!this.expect('->')) {
       this.skipLine();
       body = { kind: 'Block', stmts: [], span: this.span(this.lastEnd, this.lastEnd) };
     } else {
@@ -1367,7 +1390,7 @@ class Parser {
       for (;;) {
         this.skipNewlines();
         const t = this.peek();
-        const k = t.kind;
+        const k = K[this.codes[t]!]!;
         if (k === 'end' || k === 'EOF' || k === 'else' || k === 'with' || DECL_START.has(k)) break;
         this.panic = false;
         const before = this.pos;
@@ -1378,18 +1401,18 @@ class Parser {
       this.expected('`with`');
     }
     this.expectEnd(kw, 'handle');
-    return { kind: 'Handle', body, handlers, span: this.from(kw.start) };
+    return { kind: 'Handle', body, handlers, span: this.from(this.starts[kw]!) };
   }
 
   private parseHandler(column: number): A.Handler {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const effect = this.ident('an effect name');
     let op = this.errorIdent(this.lastEnd);
-    if (this.expect('.') !== null) op = this.ident('an operation name');
+    if (this.expect('.')) op = this.ident('an operation name');
     const params: A.Ident[] = [];
-    if (this.expect('(') !== null) this.sequence(')', () => this.ident('a parameter name'), params);
+    if (this.expect('(')) this.sequence(')', () => this.ident('a parameter name'), params);
     let body: A.Block;
-    if (this.expect('=>') === null) {
+    if (!this.expect('=>')) {
       this.skipLine();
       body = { kind: 'Block', stmts: [], span: this.span(this.lastEnd, this.lastEnd) };
     } else {
@@ -1402,14 +1425,14 @@ class Parser {
     const kw = this.advance();
     const effect = this.ident('an effect name');
     let op = this.errorIdent(this.lastEnd);
-    if (this.expect('.') !== null) op = this.ident('an operation name');
+    if (this.expect('.')) op = this.ident('an operation name');
     let args: A.Arg[] = [];
-    if (this.expect('(') !== null) {
+    if (this.expect('(')) {
       const parsed = this.parseArgs();
       args = parsed.args;
       if (parsed.spread !== null) this.error('E0018', parsed.spread.span, ['..']);
     }
-    return { kind: 'Perform', effect, op, args, span: this.from(kw.start) };
+    return { kind: 'Perform', effect, op, args, span: this.from(this.starts[kw]!) };
   }
 
   private parseQuant(): A.QuantExpr {
@@ -1421,16 +1444,16 @@ class Parser {
     if (this.eat('in')) domain = this.parseExpr();
     if (type === null && domain === null) this.expected('`in` or `:`');
     let body: A.Expr;
-    if (this.expect('=>') === null) body = this.errorName(this.lastEnd);
+    if (!this.expect('=>')) body = this.errorName(this.lastEnd);
     else body = this.parseExpr();
     return {
       kind: 'Quant',
-      quantifier: kw.kind === 'forall' ? 'forall' : 'exists',
+      quantifier: K[this.codes[kw]!]! === 'forall' ? 'forall' : 'exists',
       variable,
       type,
       domain,
       body,
-      span: this.from(kw.start),
+      span: this.from(this.starts[kw]!),
     };
   }
 
@@ -1441,7 +1464,7 @@ class Parser {
     const t = this.peek();
     if (!this.enter()) {
       this.depth--;
-      return { kind: 'PWild', span: this.span(t.start, t.start) };
+      return { kind: 'PWild', span: this.span(this.starts[t]!, this.starts[t]!) };
     }
     const p = this.parsePatternInner(allowType);
     this.depth--;
@@ -1450,28 +1473,28 @@ class Parser {
 
   private parsePatternInner(allowType: boolean): A.Pattern {
     const t = this.peek();
-    switch (t.kind) {
+    switch (K[this.codes[t]!]!) {
       case 'Ident': {
-        if (t.value === '_') {
+        if (this.values[t] === '_') {
           this.advance();
           return { kind: 'PWild', span: this.tokSpan(t) };
         }
         const first = this.advance();
-        const path: A.Ident[] = [{ name: first.value as string, span: this.tokSpan(first) }];
-        while (this.at('.') && this.peekAt(1).kind === 'Ident') {
+        const path: A.Ident[] = [{ name: this.values[first] as string, span: this.tokSpan(first) }];
+        while (this.at('.') && this.peekAt(1) === 'Ident') {
           this.advance();
           const n = this.advance();
-          path.push({ name: n.value as string, span: this.tokSpan(n) });
+          path.push({ name: this.values[n] as string, span: this.tokSpan(n) });
         }
         if (this.eat('(')) {
           const args: A.CtorPatternArg[] = [];
           this.sequence(')', () => this.parseCtorPatternArg(allowType), args);
-          return { kind: 'PCtor', path, args, span: this.from(t.start) };
+          return { kind: 'PCtor', path, args, span: this.from(this.starts[t]!) };
         }
-        if (path.length > 1) return { kind: 'PCtor', path, args: null, span: this.from(t.start) };
+        if (path.length > 1) return { kind: 'PCtor', path, args: null, span: this.from(this.starts[t]!) };
         if (allowType && this.eat(':')) {
           const type = this.parseType();
-          return { kind: 'PType', name: path[0]!, type, span: this.from(t.start) };
+          return { kind: 'PType', name: path[0]!, type, span: this.from(this.starts[t]!) };
         }
         return { kind: 'PBind', name: path[0]!, span: this.tokSpan(t) };
       }
@@ -1481,17 +1504,17 @@ class Parser {
       case 'Str':
       case 'RawStr':
         this.advance();
-        return { kind: 'PLit', value: t.value as string, span: this.tokSpan(t) };
+        return { kind: 'PLit', value: this.values[t] as string, span: this.tokSpan(t) };
       case 'true':
       case 'false':
         this.advance();
-        return { kind: 'PLit', value: t.kind === 'true', span: this.tokSpan(t) };
+        return { kind: 'PLit', value: K[this.codes[t]!]! === 'true', span: this.tokSpan(t) };
       case 'null':
         this.advance();
         return { kind: 'PLit', value: null, span: this.tokSpan(t) };
       case '(': {
         this.advance();
-        if (this.eat(')')) return { kind: 'PTuple', elems: [], span: this.from(t.start) };
+        if (this.eat(')')) return { kind: 'PTuple', elems: [], span: this.from(this.starts[t]!) };
         const first = this.parsePattern(allowType);
         if (!this.at(',')) {
           this.close(')');
@@ -1500,21 +1523,21 @@ class Parser {
         this.advance();
         const elems = [first];
         this.sequence(')', () => this.parsePattern(allowType), elems);
-        return { kind: 'PTuple', elems, span: this.from(t.start) };
+        return { kind: 'PTuple', elems, span: this.from(this.starts[t]!) };
       }
       default:
         this.error('E0014', this.hereSpan(), [this.describe(t)]);
-        if (!this.isStructural(t.kind) && !DECL_START.has(t.kind) && t.kind !== '->' && t.kind !== '=') this.advance();
-        return { kind: 'PWild', span: this.span(t.start, t.start) };
+        if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!) && K[this.codes[t]!]! !== '->' && K[this.codes[t]!]! !== '=') this.advance();
+        return { kind: 'PWild', span: this.span(this.starts[t]!, this.starts[t]!) };
     }
   }
 
   private parseCtorPatternArg(allowType: boolean): A.CtorPatternArg {
-    if (this.at('Ident') && this.peekAt(1).kind === ':') {
+    if (this.at('Ident') && this.peekAt(1) === ':') {
       const n = this.advance();
-      const name: A.Ident = { name: n.value as string, span: this.tokSpan(n) };
+      const name: A.Ident = { name: this.values[n] as string, span: this.tokSpan(n) };
       this.advance();
-      const k = this.peek().kind;
+      const k = K[this.codes[this.pos]!]!;
       // `Token(id:)` binds the field to a variable of the same name.
       if (k === ',' || k === ')') return { name, pattern: { kind: 'PBind', name, span: name.span } };
       return { name, pattern: this.parsePattern(allowType) };
@@ -1524,10 +1547,10 @@ class Parser {
 
   /** An Int literal pattern, possibly negative, or a range `lo..hi` / `lo..=hi`. */
   private parseNumericPattern(): A.Pattern {
-    const start = this.peek().start;
+    const start = this.starts[this.pos]!;
     const lo = this.signedIntLiteral();
     if (lo === null) return { kind: 'PWild', span: this.from(start) };
-    const k = this.peek().kind;
+    const k = K[this.codes[this.pos]!]!;
     if (k === '..' || k === '..=') {
       this.advance();
       const hi = this.signedIntLiteral();
@@ -1537,16 +1560,16 @@ class Parser {
   }
 
   private signedIntLiteral(): bigint | null {
-    const neg = this.eat('-') !== null;
+    const neg = this.eat('-');
     const t = this.peek();
-    if (t.kind !== 'Int') {
+    if (K[this.codes[t]!]! !== 'Int') {
       this.error('E0014', this.hereSpan(), [this.describe(t)]);
-      if (!this.isStructural(t.kind) && t.kind !== '->') this.advance();
+      if (!this.isStructural(K[this.codes[t]!]!) && K[this.codes[t]!]! !== '->') this.advance();
       return null;
     }
     this.advance();
-    const v = t.value as bigint;
-    if (v === INT_LIMIT && !neg) this.error('E0005', this.tokSpan(t), [this.code.slice(t.start, t.end)]);
+    const v = this.values[t] as bigint;
+    if (v === INT_LIMIT && !neg) this.error('E0005', this.tokSpan(t), [this.code.slice(this.starts[t]!, this.ends[t]!)]);
     return neg ? -v : v;
   }
 }

@@ -11,12 +11,16 @@
 
 import type { IrBlock, IrCell, IrExpr, IrStmt, IrVar } from '../frontend/ir.js';
 import { INT } from '../frontend/types.js';
+import type { Term } from './smtlib/term.js';
 
 export interface Candidate {
   /** Synthetic check ids (never collide with program checks). */
   readonly entryId: number;
   readonly preservedId: number;
-  readonly cond: IrExpr;
+  /** The candidate as an IR condition (guessed), or … */
+  readonly cond?: IrExpr;
+  /** … as an SMT term over the loop's invariant arguments (found by Spacer). */
+  readonly smt?: { readonly arity: number; readonly instantiate: (args: readonly Term[]) => Term };
   /** Lumen text, for `--show-inferred`. */
   readonly text: string;
 }

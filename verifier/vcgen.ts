@@ -80,6 +80,20 @@ export interface Emission {
   readonly approx: boolean;
   /** Steps of the path, for counterexample traces. */
   readonly path: readonly PathStep[];
+  /** Number of assumptions made before this emission (for Horn clauses). */
+  readonly assumptionCount: number;
+}
+
+/** What the Horn-clause inference needs to know about one loop (havoc mode). */
+export interface LoopRecord {
+  readonly loop: LoopStmt;
+  /** Invariant arguments: the cell's Int/Bool inputs, then the loop-carried Int/Bool state. */
+  readonly args: readonly { readonly name: string; readonly sort: Sort; readonly entry: Term; readonly head: Term }[];
+  readonly entryPc: Term;
+  readonly entryAssumptions: number;
+  readonly ends: readonly { readonly pc: Term; readonly values: readonly Term[]; readonly assumptions: number }[];
+  /** Emissions from this index on come after the loop head. */
+  readonly firstEmission: number;
 }
 
 export interface PathStep {
@@ -108,6 +122,9 @@ export interface CellVC {
   readonly nonlinear: boolean;
   /** Uninterpreted functions used (e.g. the text of a record for interpolation). */
   readonly functions: ReadonlyMap<string, { readonly params: readonly Sort[]; readonly sort: Sort }>;
+  /** Declarations / definitions of the pure cells called (see `pureFunction`). */
+  readonly pureCommands: readonly Command[];
+  readonly loopRecords: readonly LoopRecord[];
 }
 
 interface State {
@@ -153,6 +170,11 @@ class CellGen {
   private readonly inputs: { name: string; term: Term; type: Type }[] = [];
   private readonly performs: { label: string; term: Term; type: Type }[] = [];
   private nonlinear = false;
+  /** > 0 while a pure cell's body or contract is being turned into a function definition. */
+  private translating = 0;
+  private translationFailed = false;
+  private readonly pureCommands: Command[] = [];
+  private readonly pureState = new Map<string, 'in-progress' | 'done'>();
   private readonly functions = new Map<string, { params: Sort[]; sort: Sort }>();
   /** Entry values, for `old(…)` in the cell's own `ensures`. */
   private entryEnv = new Map<number, Term>();
@@ -196,6 +218,8 @@ class CellGen {
       performs: this.performs,
       nonlinear: this.nonlinear,
       functions: this.functions,
+      pureCommands: this.pureCommands,
+      loopRecords: this.loopRecords,
     };
   }
 
@@ -206,6 +230,8 @@ class CellGen {
   }
 
   private declareSort(base: string, sort: Sort): Term {
+    // Inside a function definition an arbitrary value cannot be named: give up on the definition.
+    if (this.translating > 0) this.translationFailed = true;
     const name = `${base}!${this.freshCounter++}`;
     this.decls.push({ kind: 'DeclareConst', name, sort });
     this.declared.add(name);
@@ -214,6 +240,7 @@ class CellGen {
 
   /** A fresh constant equal to `t`, unless `t` is already small. */
   private name(base: string, t: Term): Term {
+    if (this.translating > 0) return t;
     if (t.kind === 'Sym' || t.kind === 'IntLit' || t.kind === 'BoolLit' || t.kind === 'StrLit' || t.kind === 'FloatLit') return t;
     const c = this.declareSort(base, sortOf(t));
     this.definitions.push(eq(c, t));
@@ -221,29 +248,36 @@ class CellGen {
   }
 
   private assume(st: State, fact: Term): void {
+    if (this.translating > 0) return;
     if (fact.kind === 'BoolLit' && fact.value) return;
     if (st.pc.kind === 'BoolLit' && !st.pc.value) return;
     this.assumptions.push([this.level, implies(st.pc, fact)]);
   }
 
   private emit(check: CheckId, st: State, cond: Term, mode: EvalMode): void {
-    if (!mode.emit) return;
+    if (!mode.emit || this.translating > 0) return;
     if (st.pc.kind === 'BoolLit' && !st.pc.value) return;
-    this.emissions.push({ check, level: this.level, pc: st.pc, cond, approx: st.approx, path: [...st.path] });
+    this.emissions.push({ check, level: this.level, pc: st.pc, cond, approx: st.approx, path: [...st.path], assumptionCount: this.assumptions.length });
     this.level++;
     this.assume(st, cond);
   }
 
-  /** Facts every value of a type satisfies: the Int range, list and string lengths. */
+  /** Facts every value of a type satisfies, about a fresh constant: the Int range, list and string lengths. */
   private typeFacts(t: Term, type: Type, st: State): void {
-    if (type.kind === 'Int') this.assumeGlobal(and(ge(t, int(INT_MIN)), le(t, int(INT_MAX))));
-    else if (type.kind === 'List') this.assumeGlobal(le(app('seq.len', [t], IntSort), int(MAX_LEN)));
-    else if (type.kind === 'String') this.assumeGlobal(le(app('str.len', [t], IntSort), int(MAX_LEN)));
+    this.assumeGlobal(this.typeFact(t, type));
     void st;
+  }
+
+  private typeFact(t: Term, type: Type): Term {
+    if (type.kind === 'Int') return and(ge(t, int(INT_MIN)), le(t, int(INT_MAX)));
+    if (type.kind === 'List') return le(app('seq.len', [t], IntSort), int(MAX_LEN));
+    if (type.kind === 'String') return le(app('str.len', [t], IntSort), int(MAX_LEN));
+    return TRUE;
   }
 
   /** A fact about a fresh constant that is always satisfiable: needs no guard. */
   private assumeGlobal(fact: Term): void {
+    if (this.translating > 0) return;
     this.definitions.push(fact);
   }
 
@@ -392,7 +426,10 @@ class CellGen {
     // Entry: the invariants hold.
     const cands = this.candidates.get(s) ?? [];
     for (const inv of s.invariants) this.emit(inv.entryCheck, st, this.evalExpr(inv.cond, st, EMIT), EMIT);
-    for (const c of cands) this.emit(c.entryId, st, this.evalExpr(c.cond, st, SILENT), EMIT);
+    const entryArgs = this.loopArgs(s, st);
+    const entryPc = st.pc;
+    const entryAssumptions = this.assumptions.length;
+    for (const c of cands) this.emit(c.entryId, st, this.candidateTerm(c, s, st), EMIT);
     // Havoc the loop-carried state.
     for (const v of s.modified) {
       const h = this.declare(`h!${safe(v.name)}`, v.type);
@@ -409,7 +446,9 @@ class CellGen {
     st.approx = true;
     for (const f of s.facts) this.assume(st, this.evalExpr(f, st, SILENT));
     for (const inv of s.invariants) this.assume(st, this.evalExpr(inv.cond, st, SILENT));
-    for (const c of cands) this.assume(st, this.evalExpr(c.cond, st, SILENT));
+    for (const c of cands) this.assume(st, this.candidateTerm(c, s, st));
+    const headArgs = this.loopArgs(s, st);
+    const firstEmission = this.emissions.length;
     this.step(st, s.span, 'loop head (any iteration)', s.modified.filter((v) => !v.name.startsWith('$')).map((v) => ({ name: v.name, term: st.env.get(v.id)!, type: v.type })));
     const guard = this.evalExpr(s.cond, st, EMIT);
     const body = this.fork(st, guard);
@@ -420,9 +459,11 @@ class CellGen {
     this.loopStack.pop();
     // End of an iteration (normally or by `continue`): invariants again, measure smaller.
     const ends = [body, ...ctx.continues].filter((b) => !(b.pc.kind === 'BoolLit' && !b.pc.value));
+    const recordEnds: { pc: Term; values: Term[]; assumptions: number }[] = [];
     for (const end of ends) {
       for (const inv of s.invariants) this.emit(inv.preservedCheck, end, this.evalExpr(inv.cond, end, EMIT), EMIT);
-      for (const c of cands) this.emit(c.preservedId, end, this.evalExpr(c.cond, end, SILENT), EMIT);
+      for (const c of cands) this.emit(c.preservedId, end, this.candidateTerm(c, s, end), EMIT);
+      recordEnds.push({ pc: end.pc, values: this.loopArgs(s, end).map((a) => a.term), assumptions: this.assumptions.length });
       if (s.decreases) {
         if (measure0 && s.decreases.expr) {
           const m1 = this.evalExpr(s.decreases.expr, end, SILENT);
@@ -432,6 +473,16 @@ class CellGen {
           this.emit(s.decreases.check, { ...end, approx: true }, FALSE, EMIT);
         }
       }
+    }
+    if (entryArgs.length === headArgs.length) {
+      this.loopRecords.push({
+        loop: s,
+        args: headArgs.map((a, i) => ({ name: a.name, sort: a.sort, entry: entryArgs[i]!.term, head: a.term })),
+        entryPc,
+        entryAssumptions,
+        ends: recordEnds,
+        firstEmission,
+      });
     }
     // Exit: the guard is false at some loop head, or a `break` was taken.
     const exit = this.fork(st, not(guard));
@@ -837,7 +888,8 @@ class CellGen {
       void i;
     });
     const inner: State = { ...st, env };
-    for (const inv of rec.invariants) this.assumeGlobal(this.evalExpr(inv.cond, inner, SILENT));
+    // Guarded by the path: the value may come from a construction whose check failed.
+    for (const inv of rec.invariants) this.assume(st, this.evalExpr(inv.cond, inner, SILENT));
   }
 
   private dtOfTerm(t: Term): string {
@@ -949,9 +1001,16 @@ class CellGen {
       if (budget && limit !== undefined && limit !== null) this.emit(budget.check, st, le(next, int(limit)), mode);
       st.ghosts.set(eff.effect, this.name('calls', next));
     }
-    // Afterwards: the callee's postconditions about a fresh result.
-    const result = this.declare(`r!${safe(callee.name.split('.').pop()!)}`, callee.ret);
-    this.typeFacts(result, callee.ret, st);
+    // Afterwards: the callee's postconditions about its result. A pure cell's
+    // result is the application of its function, so specifications that call
+    // it talk about the same value.
+    const fn = callee.pure && e.mutRefs.length === 0 ? this.pureFunction(callee) : null;
+    const result = fn
+      ? app(fn, args, this.sorts.sortOf(callee.ret))
+      : this.declare(`r!${safe(callee.name.split('.').pop()!)}`, callee.ret);
+    // A fresh result may be constrained globally; a function application only on this path.
+    if (fn) this.assume(st, this.typeFact(result, callee.ret));
+    else this.typeFacts(result, callee.ret, st);
     calleeEnv.set(callee.resultVar.id, result);
     for (const m of e.mutRefs) {
       const after = this.declare(`mr!${safe(m.v.name)}`, m.v.type);
@@ -962,6 +1021,124 @@ class CellGen {
     for (const post of callee.ensures) this.assume(st, this.evalExpr(post.cond, calleeState, SILENT));
     this.step(st, e.span, `call ${callee.name.split('.').pop()}`, [{ name: 'result', term: result, type: callee.ret }]);
     return result;
+  }
+
+  /**
+   * The SMT function of a pure cell: `define-fun(-rec)` from its body when the
+   * body is loop-free and (if recursive) has a `decreases` clause — its
+   * termination is then a check of its own, so the definition is consistent —
+   * otherwise an uninterpreted function. Either way its contract becomes an
+   * axiom `requires ⇒ ensures[f(x)]`, triggered on `f(x)`.
+   */
+  private pureFunction(callee: IrCell): string {
+    const fn = `f!${callee.name}`;
+    if (this.pureState.has(fn)) {
+      if (this.pureState.get(fn) === 'in-progress' && this.currentPure !== fn) this.translationFailed = true;
+      return fn;
+    }
+    this.pureState.set(fn, 'in-progress');
+    const params = callee.params.map((p, i) => ({ name: `a!${safe(callee.name)}!${i}`, sort: this.sorts.sortOf(p.v.type) }));
+    const retSort = this.sorts.sortOf(callee.ret);
+    const outer = { failed: this.translationFailed, current: this.currentPure };
+    this.translationFailed = false;
+    this.currentPure = fn;
+    this.translating++;
+    let body: Term | null = null;
+    try {
+      const st: State = { pc: TRUE, env: new Map(), ghosts: new Map(), approx: false, path: [] };
+      callee.params.forEach((p, i) => st.env.set(p.v.id, sym(params[i]!.name, params[i]!.sort)));
+      body = callee.body ? this.translateStmts(callee.body.stmts, 0, callee.body.value, st) : null;
+    } finally {
+      this.translating--;
+    }
+    const bodyOk = body !== null && !this.translationFailed && (!callee.recursive || callee.decreases !== null);
+    if (bodyOk) {
+      this.pureCommands.push({ kind: callee.recursive ? 'DefineFunRec' : 'DefineFun', name: fn, params, sort: retSort, body: body! });
+    } else {
+      this.pureCommands.push({ kind: 'DeclareFun', name: fn, params: params.map((p) => p.sort), sort: retSort });
+    }
+    // The contract as an axiom.
+    this.translationFailed = false;
+    this.translating++;
+    try {
+      const st: State = { pc: TRUE, env: new Map(), ghosts: new Map(), approx: false, path: [] };
+      const vars = params.map((p) => sym(`x!${p.name}`, p.sort));
+      callee.params.forEach((p, i) => st.env.set(p.v.id, vars[i]!));
+      const call = app(fn, vars, retSort);
+      st.env.set(callee.resultVar.id, call);
+      const pre = and(...callee.requires.map((r) => this.evalExpr(r.cond, st, SILENT)));
+      const post = and(...callee.ensures.map((r) => this.evalExpr(r.cond, st, SILENT)));
+      if (!this.translationFailed && !(post.kind === 'BoolLit' && post.value)) {
+        const axiom = vars.length > 0 ? forall(params.map((p) => ({ name: `x!${p.name}`, sort: p.sort })), implies(pre, post), [[call]]) : implies(pre, post);
+        this.pureCommands.push({ kind: 'Assert', term: axiom });
+      }
+    } finally {
+      this.translating--;
+    }
+    this.translationFailed = outer.failed;
+    this.currentPure = outer.current;
+    this.pureState.set(fn, 'done');
+    return fn;
+  }
+
+  private currentPure: string | null = null;
+  private readonly loopRecords: LoopRecord[] = [];
+
+  /** The invariant's arguments for a loop: Int/Bool inputs, then loop-carried Int/Bool vars and effect counters. */
+  private loopArgs(s: LoopStmt, st: State): { name: string; sort: Sort; term: Term }[] {
+    const out: { name: string; sort: Sort; term: Term }[] = [];
+    for (const inp of this.inputs) if (inp.type.kind === 'Int' || inp.type.kind === 'Bool') out.push({ name: inp.name, sort: this.sorts.sortOf(inp.type), term: inp.term });
+    for (const v of s.modified) {
+      if (v.type.kind !== 'Int' && v.type.kind !== 'Bool') continue;
+      const t = st.env.get(v.id);
+      if (t) out.push({ name: v.name, sort: this.sorts.sortOf(v.type), term: t });
+    }
+    for (const k of [...st.ghosts.keys()].sort()) out.push({ name: `calls(${k.split('.').pop()})`, sort: IntSort, term: st.ghosts.get(k)! });
+    return out;
+  }
+
+  /** A candidate invariant's term in a state: from its IR condition, or from an SMT body over the loop arguments. */
+  private candidateTerm(c: Candidate, loop: LoopStmt, st: State): Term {
+    if (c.smt) {
+      const args = this.loopArgs(loop, st).map((a) => a.term);
+      if (args.length !== c.smt.arity) return TRUE;
+      return c.smt.instantiate(args);
+    }
+    return this.evalExpr(c.cond!, st, SILENT);
+  }
+
+  /** The value of a loop-free body with early returns, as one term; null when not expressible. */
+  private translateStmts(stmts: readonly IrStmt[], i: number, value: IrExpr | null, st: State): Term | null {
+    for (; i < stmts.length; i++) {
+      const s = stmts[i]!;
+      switch (s.kind) {
+        case 'Let':
+        case 'Assign':
+          st.env.set(s.v.id, this.evalExpr(s.kind === 'Let' ? s.init : s.value, st, SILENT));
+          continue;
+        case 'Check':
+        case 'Assume':
+          continue;
+        case 'Return':
+          return this.evalExpr(s.value, st, SILENT);
+        case 'Expr': {
+          const e = s.expr;
+          if (e.kind === 'If' && (blockReturns(e.then) || blockReturns(e.else))) {
+            const c = this.evalExpr(e.cond, st, SILENT);
+            const rest = stmts.slice(i + 1);
+            const t = this.translateStmts([...e.then.stmts, ...asStmts(e.then.value), ...rest], 0, value, { ...st, env: new Map(st.env) });
+            const f = this.translateStmts([...e.else.stmts, ...asStmts(e.else.value), ...rest], 0, value, { ...st, env: new Map(st.env) });
+            return t && f ? ite(c, t, f) : null;
+          }
+          if (containsReturn(e)) return null;
+          this.evalExpr(e, st, SILENT);
+          continue;
+        }
+        default:
+          return null;
+      }
+    }
+    return value ? this.evalExpr(value, st, SILENT) : NULL_VALUE;
   }
 
   private evalPerform(e: Extract<IrExpr, { kind: 'Perform' }>, st: State, mode: EvalMode): Term {
@@ -1141,6 +1318,28 @@ class CellGen {
 }
 
 const INT_T: Type = { kind: 'Int' };
+
+function asStmts(e: IrExpr | null): IrStmt[] {
+  return e ? [{ kind: 'Expr', expr: e, span: e.span }] : [];
+}
+
+function blockReturns(b: IrBlock): boolean {
+  return b.stmts.some((s) => s.kind === 'Return' || (s.kind === 'Expr' && containsReturn(s.expr))) || (b.value !== null && containsReturn(b.value));
+}
+
+/** Whether an expression contains a `return` statement in a nested block (not inside loops). */
+function containsReturn(e: IrExpr): boolean {
+  switch (e.kind) {
+    case 'If':
+      return blockReturns(e.then) || blockReturns(e.else);
+    case 'Match':
+      return e.arms.some((a) => blockReturns(a.body));
+    case 'Block':
+      return blockReturns(e.block);
+    default:
+      return false;
+  }
+}
 
 function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');

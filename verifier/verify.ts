@@ -14,6 +14,8 @@ import type { Type } from '../frontend/types.js';
 import { renderValue } from '../counterexamples/values.js';
 import { SortRegistry } from './encode.js';
 import type { CellVC, Emission, LoopMode, PathStep } from './vcgen.js';
+import type { InferredSmt } from './spacer.js';
+import { hornScript, readInvariant } from './spacer.js';
 import { generateCellVC, PRELUDE_FUNCTIONS } from './vcgen.js';
 import type { Candidate, LoopStmt } from './infer.js';
 import { inferCandidates, SYNTHETIC_BASE } from './infer.js';
@@ -92,38 +94,27 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
   const total = ir.checks.filter((c) => cellNames.includes(c.cell)).length;
   let done = 0;
 
+  const stats = { time: 0, count: 0 };
+  const solve = async (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => {
+    const r = await solveVC(vc, sorts, opts, want, label);
+    stats.time += r.time;
+    stats.count += r.count;
+    return r.results;
+  };
   for (const cell of cells) {
-    // Houdini: keep the candidate invariants that are jointly inductive.
-    let candidates = inferCandidates(cell);
-    for (let round = 0; round < MAX_HOUDINI_ROUNDS && [...candidates.values()].some((c) => c.length > 0); round++) {
-      const hs = new SortRegistry(ir);
-      const hvc = generateCellVC(ir, cell, hs, { kind: 'havoc' }, candidates);
-      const ha = await solveVC(hvc, hs, opts, (e) => e.check >= SYNTHETIC_BASE, `${cell.name}.houdini${round}`);
-      solverTimeMs += ha.time;
-      queryCount += ha.count;
-      const failing = new Set(ha.results.filter(([, r]) => r.status !== 'unsat').map(([e]) => e.check));
-      if (failing.size === 0) break;
-      const next = new Map<LoopStmt, Candidate[]>();
-      for (const [loop, cs] of candidates) next.set(loop, cs.filter((c) => !failing.has(c.entryId) && !failing.has(c.preservedId)));
-      candidates = next;
-    }
-    for (const [loop, cs] of candidates) for (const c of cs) inferred.push({ cell: cell.name, span: loop.span, text: c.text });
-    const sorts = new SortRegistry(ir);
-    const vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
-    const answers = await solveVC(vc, sorts, opts, (e) => e.check < SYNTHETIC_BASE, `${cell.name}`);
-    solverTimeMs += answers.time;
-    queryCount += answers.count;
-    for (const [emission, result] of answers.results) record(pending, emission, result, vc, 0);
+    let candidates = await houdini(ir, cell, inferCandidates(cell), solve);
+    let sorts = new SortRegistry(ir);
+    let vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
+    for (const [emission, result] of await solve(vc, sorts, (e) => e.check < SYNTHETIC_BASE, cell.name)) record(pending, emission, result, vc, 0);
+    const unresolved = (): Set<CheckId> =>
+      new Set([...pending].filter(([id, p]) => ir.checks[id]!.cell === cell.name && p.approxSat && !p.refuted).map(([id]) => id));
     // Emissions satisfiable only after a loop havoc: look for a real path by unrolling.
-    const toConfirm = new Set([...pending].filter(([id, p]) => ir.checks[id]!.cell === cell.name && p.approxSat && !p.refuted).map(([id]) => id));
+    const toConfirm = unresolved();
     for (const depth of opts.unrollDepths ?? [1, 2, 4]) {
       if (toConfirm.size === 0) break;
       const usorts = new SortRegistry(ir);
       const uvc = generateCellVC(ir, cell, usorts, { kind: 'unroll', depth } satisfies LoopMode);
-      const ua = await solveVC(uvc, usorts, opts, (e) => toConfirm.has(e.check) && !e.approx, `${cell.name}.unroll${depth}`);
-      solverTimeMs += ua.time;
-      queryCount += ua.count;
-      for (const [emission, result] of ua.results) {
+      for (const [emission, result] of await solve(uvc, usorts, (e) => toConfirm.has(e.check) && !e.approx, `${cell.name}.unroll${depth}`)) {
         if (result.status !== 'sat') continue;
         const p = pending.get(emission.check)!;
         if (!p.refuted) {
@@ -132,9 +123,30 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
         }
       }
     }
+    // Still open: ask Spacer for an invariant strong enough, per loop and check.
+    const open = unresolved();
+    if (open.size > 0 && vc.loopRecords.length > 0) {
+      const found = await spacerCandidates(vc, sorts, open, opts, stats);
+      if (found.size > 0) {
+        const merged = new Map(candidates);
+        let next = SPACER_BASE;
+        for (const [loop, invs] of found) {
+          const extra: Candidate[] = invs.map((inv) => ({ entryId: next++, preservedId: next++, smt: inv, text: inv.text }));
+          merged.set(loop, [...(merged.get(loop) ?? []), ...extra]);
+        }
+        candidates = await houdini(ir, cell, merged, solve);
+        sorts = new SortRegistry(ir);
+        vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
+        for (const id of open) pending.delete(id);
+        for (const [emission, result] of await solve(vc, sorts, (e) => open.has(e.check), `${cell.name}.spacer`)) record(pending, emission, result, vc, 0);
+      }
+    }
+    for (const [loop, cs] of candidates) for (const c of cs) inferred.push({ cell: cell.name, span: loop.span, text: c.text });
     done += ir.checks.filter((c) => c.cell === cell.name).length;
     opts.onProgress?.(done, total, cell.name);
   }
+  solverTimeMs += stats.time;
+  queryCount += stats.count;
 
   const results: CheckResult[] = [];
   for (const check of ir.checks) {
@@ -143,6 +155,66 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
     results.push({ check, verdict: verdictOf(check, p), timeMs: p?.timeMs ?? 0, queryHash: p?.hash ?? '' });
   }
   return { results, solverTimeMs, queries: queryCount, inferred };
+}
+
+type Solve = (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => Promise<[Emission, QueryResult][]>;
+
+/** Houdini: drop candidates until the rest are jointly inductive. */
+async function houdini(
+  ir: IrProgram,
+  cell: IrCell,
+  start: Map<LoopStmt, Candidate[]>,
+  solve: Solve,
+): Promise<Map<LoopStmt, Candidate[]>> {
+  let candidates = start;
+  for (let round = 0; round < MAX_HOUDINI_ROUNDS && [...candidates.values()].some((c) => c.length > 0); round++) {
+    const hs = new SortRegistry(ir);
+    const hvc = generateCellVC(ir, cell, hs, { kind: 'havoc' }, candidates);
+    const answers = await solve(hvc, hs, (e) => e.check >= SYNTHETIC_BASE, `${cell.name}.houdini${round}`);
+    const failing = new Set(answers.filter(([, r]) => r.status !== 'unsat').map(([e]) => e.check));
+    if (failing.size === 0) break;
+    const next = new Map<LoopStmt, Candidate[]>();
+    for (const [loop, cs] of candidates) next.set(loop, cs.filter((c) => !failing.has(c.entryId) && !failing.has(c.preservedId)));
+    candidates = next;
+  }
+  return candidates;
+}
+
+const SPACER_BASE = 2_000_000;
+const MAX_SPACER_CALLS = 6;
+
+async function spacerCandidates(
+  vc: CellVC,
+  sorts: SortRegistry,
+  open: ReadonlySet<CheckId>,
+  opts: VerifyOptions,
+  stats: { time: number; count: number },
+): Promise<Map<LoopStmt, InferredSmt[]>> {
+  const found = new Map<LoopStmt, InferredSmt[]>();
+  let calls = 0;
+  const emissions = vc.emissions.map((e, i) => [e, i] as const).filter(([e]) => open.has(e.check) && e.approx);
+  const done = new Set<CheckId>();
+  for (const [e, index] of emissions) {
+    if (done.has(e.check)) continue;
+    // The innermost loop whose head precedes the check first.
+    const loops = vc.loopRecords.filter((l) => l.firstEmission <= index).reverse();
+    for (const loop of loops.slice(0, 2)) {
+      if (calls >= MAX_SPACER_CALLS) return found;
+      const script = hornScript(vc, sorts, loop, e);
+      if (!script) continue;
+      calls++;
+      const r = await opts.solver.runScript(script, opts.timeoutMs);
+      stats.time += r.timeMs;
+      stats.count++;
+      if (r.status !== 'sat') continue;
+      const inv = readInvariant(r.output, loop);
+      if (!inv) continue;
+      found.set(loop.loop, [...(found.get(loop.loop) ?? []), inv]);
+      done.add(e.check);
+      break;
+    }
+  }
+  return found;
 }
 
 function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
@@ -242,6 +314,7 @@ function buildPrelude(vc: CellVC, sorts: SortRegistry): string {
   for (const s of uninterpreted) out.push(`(declare-sort ${s} 0)`);
   if (datatypes.length > 0) out.push(printCommand({ kind: 'DeclareDatatypes', datatypes }));
   out.push(PRELUDE_FUNCTIONS.trim());
+  for (const c of vc.pureCommands) out.push(printCommand(c));
   for (const [name, fn] of vc.functions) out.push(`(declare-fun ${name} (${fn.params.map(printSort).join(' ')}) ${printSort(fn.sort)})`);
   for (const d of vc.declarations) out.push(printCommand(d));
   for (let l = 0; l < vc.levels; l++) {

@@ -12,7 +12,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CVC5_DIALECT, Z3_DIALECT } from './dialects.js';
 import { Session, type Channel, type Dialect, type EvalOutcome } from './session.js';
-import type { BackendOptions, QueryResult, RunOptions, SolverBackend, SolverQuery } from './types.js';
+import type { BackendOptions, QueryResult, RunOptions, ScriptResult, SolverBackend, SolverQuery } from './types.js';
 
 export type NativeSolverName = 'z3' | 'cvc5';
 
@@ -219,6 +219,10 @@ export class NativeBackend implements SolverBackend {
 
   run(prelude: string, queries: readonly SolverQuery[], opts: RunOptions): Promise<QueryResult[]> {
     return this.session.run(prelude, queries, opts);
+  }
+
+  runScript(script: string, timeoutMs: number): Promise<ScriptResult> {
+    return this.session.runScript(script, timeoutMs);
   }
 
   close(): Promise<void> {

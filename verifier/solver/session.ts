@@ -8,7 +8,7 @@
 
 import { readValues } from '../smtlib/model.js';
 import { findUnbalanced, headOf, parseSexprs, printSexpr, type SExpr } from '../smtlib/sexpr.js';
-import type { BackendOptions, QueryResult, RunOptions, SolverQuery } from './types.js';
+import type { BackendOptions, QueryResult, RunOptions, ScriptResult, SolverQuery } from './types.js';
 
 export type EvalOutcome =
   | { readonly kind: 'ok'; readonly output: string }
@@ -77,6 +77,30 @@ export class Session {
 
   version(): Promise<string> {
     return this.exclusive(() => this.channel.version());
+  }
+
+  /**
+   * Runs a complete script in a fresh context (no prelude, no push/pop) and
+   * returns everything the solver printed, e.g. for a Horn query followed by
+   * `(get-model)`. The loaded prelude is forgotten.
+   */
+  runScript(script: string, timeoutMs: number): Promise<ScriptResult> {
+    return this.exclusive(async () => {
+      const started = performance.now();
+      this.loadedPrelude = null;
+      this.popPending = false;
+      const grace = this.options.graceMs ?? defaultGraceMs(timeoutMs);
+      const reset = await this.channel.reset(timeoutMs + grace);
+      if (reset.kind !== 'ok') return { status: 'unknown', reason: `could not start solver: ${describe(reset)}`, output: '', timeMs: elapsed(started) };
+      const out = await this.channel.eval(script, timeoutMs + grace);
+      // Whatever happened, the next `run` needs a fresh context.
+      this.loadedPrelude = null;
+      if (out.kind === 'timeout') return { status: 'unknown', reason: 'timeout', output: '', timeMs: elapsed(started) };
+      if (out.kind === 'crashed') return { status: 'unknown', reason: `solver error: ${out.message}`, output: '', timeMs: elapsed(started) };
+      const answer = readAnswer(out.output);
+      if (answer.errors.length > 0) return { status: 'unknown', reason: `solver error: ${answer.errors[0]}`, output: out.output, timeMs: elapsed(started) };
+      return { status: answer.status ?? 'unknown', reason: answer.status ? '' : 'no answer', output: out.output, timeMs: elapsed(started) };
+    });
   }
 
   /** Runs `task` after every earlier run/version call has finished. */

@@ -25,6 +25,15 @@ export type QueryResult =
    */
   | { readonly id: string; readonly status: 'unknown'; readonly reason: string; readonly timeMs: number };
 
+export interface ScriptResult {
+  readonly status: 'sat' | 'unsat' | 'unknown';
+  /** Why the status is unknown (timeout, solver error); empty otherwise. */
+  readonly reason: string;
+  /** Everything the solver printed. */
+  readonly output: string;
+  readonly timeMs: number;
+}
+
 export interface RunOptions {
   /** Per-query budget. The solver's own limit is set to this; the process is killed shortly after. */
   readonly timeoutMs: number;
@@ -41,6 +50,11 @@ export interface SolverBackend {
    * Never rejects for solver trouble: that becomes an `unknown` result.
    */
   run(prelude: string, queries: readonly SolverQuery[], opts: RunOptions): Promise<QueryResult[]>;
+  /**
+   * Runs one complete script in a fresh context and returns the solver's
+   * whole output (used for Horn-clause queries and their `(get-model)`).
+   */
+  runScript(script: string, timeoutMs: number): Promise<ScriptResult>;
   /** Stops the solver process or worker; the back-end may not be used afterwards. */
   close(): Promise<void>;
 }

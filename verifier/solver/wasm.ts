@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Z3_DIALECT } from './dialects.js';
 import { Session, type Channel, type EvalOutcome } from './session.js';
-import type { BackendOptions, QueryResult, RunOptions, SolverBackend, SolverQuery } from './types.js';
+import type { BackendOptions, QueryResult, RunOptions, ScriptResult, SolverBackend, SolverQuery } from './types.js';
 import { WASM_WORKER_SOURCE } from './wasm-worker-source.js';
 
 type WorkerReply = { id: number; ok: true; output: string } | { id: number; ok: false; message: string };
@@ -135,6 +135,10 @@ export class WasmBackend implements SolverBackend {
 
   run(prelude: string, queries: readonly SolverQuery[], opts: RunOptions): Promise<QueryResult[]> {
     return this.session.run(prelude, queries, opts);
+  }
+
+  runScript(script: string, timeoutMs: number): Promise<ScriptResult> {
+    return this.session.runScript(script, timeoutMs);
   }
 
   close(): Promise<void> {

@@ -1,0 +1,458 @@
+// Semantic types for the checker: structural equality, unions, substitution
+// of type parameters, inference variables with a unifier (so `let mut out = []`
+// is fixed later by `out = push(out, s)`), assignability, branch joins, and the
+// resolution of written types (`TypeExpr`) to `RefinedType`s, aliases included.
+//
+// Inference variables are `TypeParam`s whose name starts with `?`; they never
+// leave the checker: `zonk` replaces each by its binding (or a default).
+
+import type * as A from '../ast.js';
+import { ERROR_NAME } from '../parser.js';
+import type { Span } from '../span.js';
+import type { RefinedType, Refinement, Symbol, Type } from '../types.js';
+import { BOOL, ERROR, FLOAT, INT, NEVER, NULL, STRING } from '../types.js';
+import type { AliasInfo, ModuleScope, TypeEntity } from './scope.js';
+import { didYouMean } from './scope.js';
+
+export const SELF_REF: Symbol = { kind: 'SelfRef' };
+
+export function isVar(t: Type): t is { kind: 'TypeParam'; name: string } {
+  return t.kind === 'TypeParam' && t.name.charCodeAt(0) === 63; // '?'
+}
+
+export function refined(type: Type, refinements: readonly Refinement[] = []): RefinedType {
+  return { type, refinements };
+}
+
+/** Structural equality (inference variables compare by name; prune first if needed). */
+export function typeEquals(a: Type, b: Type): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'List':
+      return typeEquals(a.elem, (b as typeof a).elem);
+    case 'Map':
+      return typeEquals(a.key, (b as typeof a).key) && typeEquals(a.value, (b as typeof a).value);
+    case 'Tuple':
+      return listEquals(a.elems, (b as typeof a).elems);
+    case 'Record':
+    case 'Enum':
+      return a.info === (b as typeof a).info && listEquals(a.args, (b as typeof a).args);
+    case 'Result':
+      return typeEquals(a.ok, (b as typeof a).ok) && typeEquals(a.err, (b as typeof a).err);
+    case 'Union': {
+      const bm = (b as typeof a).members;
+      return a.members.length === bm.length && a.members.every((m) => bm.some((x) => typeEquals(m, x)));
+    }
+    case 'TypeParam':
+      return a.name === (b as typeof a).name;
+    default:
+      return true;
+  }
+}
+
+function listEquals(a: readonly Type[], b: readonly Type[]): boolean {
+  return a.length === b.length && a.every((x, i) => typeEquals(x, b[i]!));
+}
+
+/** A flattened union without duplicates or `Never`; a single member is returned as is. */
+export function makeUnion(members: readonly Type[]): Type {
+  const out: Type[] = [];
+  const add = (t: Type): void => {
+    if (t.kind === 'Union') t.members.forEach(add);
+    else if (t.kind !== 'Never' && !out.some((m) => typeEquals(m, t))) out.push(t);
+  };
+  members.forEach(add);
+  if (out.some((m) => m.kind === 'Error')) return ERROR;
+  if (out.length === 0) return NEVER;
+  if (out.length === 1) return out[0]!;
+  // Null last, so `T | Null` prints as `T?`.
+  out.sort((x, y) => (x.kind === 'Null' ? 1 : 0) - (y.kind === 'Null' ? 1 : 0));
+  return { kind: 'Union', members: out };
+}
+
+export function optional(t: Type): Type {
+  return makeUnion([t, NULL]);
+}
+
+export function isNullable(t: Type): boolean {
+  return t.kind === 'Null' || (t.kind === 'Union' && t.members.some((m) => m.kind === 'Null'));
+}
+
+/** `T` from `T?`; `Never` from `Null`. */
+export function removeNull(t: Type): Type {
+  if (t.kind === 'Null') return NEVER;
+  if (t.kind !== 'Union') return t;
+  return makeUnion(t.members.filter((m) => m.kind !== 'Null'));
+}
+
+/** Removes the members equal to `drop` from a union (for match narrowing). */
+export function removeMember(t: Type, drop: Type): Type {
+  if (t.kind !== 'Union') return typeEquals(t, drop) ? NEVER : t;
+  return makeUnion(t.members.filter((m) => !typeEquals(m, drop)));
+}
+
+/** Replaces named type parameters. */
+export function substitute(t: Type, map: ReadonlyMap<string, Type>): Type {
+  if (map.size === 0) return t;
+  switch (t.kind) {
+    case 'TypeParam':
+      return map.get(t.name) ?? t;
+    case 'List':
+      return { kind: 'List', elem: substitute(t.elem, map) };
+    case 'Map':
+      return { kind: 'Map', key: substitute(t.key, map), value: substitute(t.value, map) };
+    case 'Tuple':
+      return { kind: 'Tuple', elems: t.elems.map((x) => substitute(x, map)) };
+    case 'Record':
+    case 'Enum':
+      return t.args.length === 0 ? t : { ...t, args: t.args.map((x) => substitute(x, map)) };
+    case 'Result':
+      return { kind: 'Result', ok: substitute(t.ok, map), err: substitute(t.err, map) };
+    case 'Union':
+      return makeUnion(t.members.map((x) => substitute(x, map)));
+    default:
+      return t;
+  }
+}
+
+export function paramMap(names: readonly string[], args: readonly Type[]): Map<string, Type> {
+  const m = new Map<string, Type>();
+  names.forEach((n, i) => m.set(n, args[i] ?? ERROR));
+  return m;
+}
+
+// ---------------------------------------------------------------- unifier
+
+/** Inference variables and their bindings, with a trail for trial unification. */
+export class Unifier {
+  private readonly bindings = new Map<string, Type>();
+  private readonly trail: string[] = [];
+  private counter = 0;
+
+  fresh(): Type {
+    return { kind: 'TypeParam', name: `?${++this.counter}` };
+  }
+
+  /** Follows the bindings of a variable at the top of `t`. */
+  prune(t: Type): Type {
+    while (isVar(t)) {
+      const b = this.bindings.get(t.name);
+      if (!b) return t;
+      t = b;
+    }
+    return t;
+  }
+
+  snapshot(): number {
+    return this.trail.length;
+  }
+
+  rollback(n: number): void {
+    while (this.trail.length > n) this.bindings.delete(this.trail.pop()!);
+  }
+
+  /** Drops all bindings (between cells: variables never cross a cell boundary). */
+  reset(): void {
+    this.bindings.clear();
+    this.trail.length = 0;
+  }
+
+  private bind(name: string, t: Type): boolean {
+    if (this.occurs(name, t)) return false;
+    this.bindings.set(name, t);
+    this.trail.push(name);
+    return true;
+  }
+
+  private occurs(name: string, t: Type): boolean {
+    t = this.prune(t);
+    switch (t.kind) {
+      case 'TypeParam':
+        return t.name === name;
+      case 'List':
+        return this.occurs(name, t.elem);
+      case 'Map':
+        return this.occurs(name, t.key) || this.occurs(name, t.value);
+      case 'Tuple':
+        return t.elems.some((x) => this.occurs(name, x));
+      case 'Record':
+      case 'Enum':
+        return t.args.some((x) => this.occurs(name, x));
+      case 'Result':
+        return this.occurs(name, t.ok) || this.occurs(name, t.err);
+      case 'Union':
+        return t.members.some((x) => this.occurs(name, x));
+      default:
+        return false;
+    }
+  }
+
+  /** Deep resolution; unbound variables become `dflt` (or stay when `dflt` is null). */
+  zonk(t: Type, dflt: Type | null = INT): Type {
+    switch (t.kind) {
+      case 'TypeParam': {
+        if (!isVar(t)) return t;
+        const p = this.prune(t);
+        if (isVar(p)) return dflt ?? p;
+        return this.zonk(p, dflt);
+      }
+      case 'List':
+        return { kind: 'List', elem: this.zonk(t.elem, dflt) };
+      case 'Map':
+        return { kind: 'Map', key: this.zonk(t.key, dflt), value: this.zonk(t.value, dflt) };
+      case 'Tuple':
+        return { kind: 'Tuple', elems: t.elems.map((x) => this.zonk(x, dflt)) };
+      case 'Record':
+      case 'Enum':
+        return t.args.length === 0 ? t : { ...t, args: t.args.map((x) => this.zonk(x, dflt)) };
+      case 'Result':
+        return { kind: 'Result', ok: this.zonk(t.ok, dflt), err: this.zonk(t.err, dflt) };
+      case 'Union':
+        return makeUnion(t.members.map((x) => this.zonk(x, dflt)));
+      default:
+        return t;
+    }
+  }
+
+  /** Can a value of type `source` be used where `target` is expected? Binds variables on success only. */
+  assignable(target: Type, source: Type): boolean {
+    const mark = this.snapshot();
+    const ok = this.assign(target, source);
+    if (!ok) this.rollback(mark);
+    return ok;
+  }
+
+  /** Invariant equality with unification (for type arguments and `mut ref`). */
+  unify(a: Type, b: Type): boolean {
+    const mark = this.snapshot();
+    const ok = this.eq(a, b);
+    if (!ok) this.rollback(mark);
+    return ok;
+  }
+
+  private eq(a: Type, b: Type): boolean {
+    a = this.prune(a);
+    b = this.prune(b);
+    if (a.kind === 'Error' || b.kind === 'Error') return true;
+    if (isVar(a)) return (isVar(b) && a.name === b.name) || this.bind(a.name, b);
+    if (isVar(b)) return this.bind(b.name, a);
+    if (a.kind !== b.kind) return false;
+    switch (a.kind) {
+      case 'List':
+        return this.eq(a.elem, (b as typeof a).elem);
+      case 'Map':
+        return this.eq(a.key, (b as typeof a).key) && this.eq(a.value, (b as typeof a).value);
+      case 'Tuple': {
+        const be = (b as typeof a).elems;
+        return a.elems.length === be.length && a.elems.every((x, i) => this.eq(x, be[i]!));
+      }
+      case 'Record':
+      case 'Enum': {
+        const bb = b as typeof a;
+        return a.info === bb.info && a.args.length === bb.args.length && a.args.every((x, i) => this.eq(x, bb.args[i]!));
+      }
+      case 'Result':
+        return this.eq(a.ok, (b as typeof a).ok) && this.eq(a.err, (b as typeof a).err);
+      case 'Union':
+        return this.assign(a, b) && this.assign(b, a);
+      case 'TypeParam':
+        return a.name === (b as typeof a).name;
+      default:
+        return true;
+    }
+  }
+
+  private assign(target: Type, source: Type): boolean {
+    const t = this.prune(target);
+    const s = this.prune(source);
+    if (s.kind === 'Never' || s.kind === 'Error' || t.kind === 'Error') return true;
+    if (isVar(s) && isVar(t)) return s.name === t.name || this.bind(s.name, t);
+    if (isVar(t)) return this.bind(t.name, s);
+    if (isVar(s)) return this.bind(s.name, t);
+    if (t.kind === 'Union') {
+      if (s.kind === 'Union') return s.members.every((m) => this.assignable(t, m));
+      if (t.members.some((m) => typeEquals(m, s))) return true;
+      return t.members.some((m) => this.assignable(m, s));
+    }
+    if (s.kind === 'Union') return s.members.every((m) => this.assignable(t, m));
+    if (t.kind !== s.kind) return false;
+    switch (t.kind) {
+      case 'List':
+        return this.assign(t.elem, (s as typeof t).elem);
+      case 'Map':
+        return this.eq(t.key, (s as typeof t).key) && this.assign(t.value, (s as typeof t).value);
+      case 'Tuple': {
+        const se = (s as typeof t).elems;
+        return t.elems.length === se.length && t.elems.every((x, i) => this.assign(x, se[i]!));
+      }
+      case 'Record':
+      case 'Enum':
+        return this.eq(t, s);
+      case 'Result':
+        return this.assign(t.ok, (s as typeof t).ok) && this.assign(t.err, (s as typeof t).err);
+      case 'TypeParam':
+        return t.name === (s as typeof t).name;
+      default:
+        return true;
+    }
+  }
+
+  /**
+   * The type of a value that is either `a` or `b` (branches of `if`/`match`):
+   * the wider of the two, `T?` when one is `Null`, a union when either is one;
+   * null when they are incompatible.
+   */
+  join(a: Type, b: Type): Type | null {
+    const x = this.prune(a);
+    const y = this.prune(b);
+    if (x.kind === 'Never') return y;
+    if (y.kind === 'Never') return x;
+    if (x.kind === 'Error' || y.kind === 'Error') return ERROR;
+    if (typeEquals(x, y)) return x;
+    if (isVar(x) || isVar(y)) return this.unify(x, y) ? x : null;
+    if (this.assignable(x, y)) return x;
+    if (this.assignable(y, x)) return y;
+    if (x.kind === 'Null' || y.kind === 'Null' || x.kind === 'Union' || y.kind === 'Union') return makeUnion([x, y]);
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- written types
+
+export interface ResolveEnv {
+  readonly mod: ModuleScope;
+  /** Generic parameters in scope (of the enclosing record, enum, alias or cell). */
+  readonly typeParams: ReadonlySet<string>;
+  report(code: string, span: Span, args: readonly (string | number)[], notes?: string[]): void;
+}
+
+const BUILTIN_TYPES: ReadonlyMap<string, Type> = new Map([
+  ['Int', INT],
+  ['Float', FLOAT],
+  ['Bool', BOOL],
+  ['String', STRING],
+  ['Null', NULL],
+]);
+const GENERIC_BUILTINS = new Map([
+  ['list', 1],
+  ['map', 2],
+  ['result', 2],
+]);
+
+/**
+ * Resolves a written type. A top-level `where` refinement is attached with
+ * `binder`; refinements nested inside another type are an error (E0130), and
+ * so is a top-level one when `binder` is null. Alias refinements come along.
+ */
+export function resolveRefinedType(env: ResolveEnv, te: A.TypeExpr, binder: Symbol | null): RefinedType {
+  if (te.kind === 'TRefined') {
+    const base = resolveRefinedType(env, te.base, binder);
+    if (binder === null) {
+      env.report('E0130', te.span, []);
+      return base;
+    }
+    return refined(base.type, [...base.refinements, { predicate: te.predicate, binder, span: te.span }]);
+  }
+  if (te.kind === 'TName' && te.args.length === 0) {
+    const entity = lookupType(env, te);
+    if (entity && entity.kind === 'Alias' && entity.alias.typeParams.length === 0) return resolveAlias(env, entity.alias, te.span);
+  }
+  return refined(resolveType(env, te));
+}
+
+/** Resolves a written type, dropping refinements (nested positions). */
+export function resolveType(env: ResolveEnv, te: A.TypeExpr): Type {
+  switch (te.kind) {
+    case 'TRefined':
+      env.report('E0130', te.span, []);
+      return resolveType(env, te.base);
+    case 'TTuple':
+      return { kind: 'Tuple', elems: te.elems.map((x) => resolveType(env, x)) };
+    case 'TOptional':
+      return optional(resolveType(env, te.inner));
+    case 'TUnion':
+      return makeUnion(te.members.map((x) => resolveType(env, x)));
+    case 'TName':
+      return resolveName(env, te);
+  }
+}
+
+function resolveName(env: ResolveEnv, te: A.TName): Type {
+  const name = te.name.name;
+  if (name === ERROR_NAME) return ERROR;
+  const args = te.args.map((x) => resolveType(env, x));
+  const builtin = BUILTIN_TYPES.get(name);
+  if (builtin) return args.length === 0 ? builtin : arityError(env, te, 0);
+  if (name === 'tuple') return { kind: 'Tuple', elems: args };
+  const arity = GENERIC_BUILTINS.get(name);
+  if (arity !== undefined) {
+    if (args.length !== arity) return arityError(env, te, arity);
+    if (name === 'list') return { kind: 'List', elem: args[0]! };
+    if (name === 'map') return { kind: 'Map', key: args[0]!, value: args[1]! };
+    return { kind: 'Result', ok: args[0]!, err: args[1]! };
+  }
+  if (env.typeParams.has(name)) {
+    if (args.length > 0) env.report('E0123', te.span, [name]);
+    return { kind: 'TypeParam', name };
+  }
+  const entity = lookupType(env, te);
+  if (!entity) return ERROR;
+  switch (entity.kind) {
+    case 'Record':
+    case 'Enum': {
+      const info = entity.kind === 'Record' ? entity.record : entity.enum;
+      if (args.length !== info.typeParams.length) return arityError(env, te, info.typeParams.length);
+      return entity.kind === 'Record' ? { kind: 'Record', info: entity.record, args } : { kind: 'Enum', info: entity.enum, args };
+    }
+    case 'Alias': {
+      const alias = entity.alias;
+      if (args.length !== alias.typeParams.length) return arityError(env, te, alias.typeParams.length);
+      const r = resolveAlias(env, alias, te.span);
+      return substitute(r.type, paramMap(alias.typeParams, args));
+    }
+  }
+}
+
+function arityError(env: ResolveEnv, te: A.TName, expected: number): Type {
+  env.report('E0110', te.span, [te.name.name, expected, te.args.length]);
+  return ERROR;
+}
+
+/** The declared type a name denotes (`Point`, `geometry.Point`), reporting E0101 if none. */
+function lookupType(env: ResolveEnv, te: A.TName): TypeEntity | null {
+  const name = te.name.name;
+  if (BUILTIN_TYPES.has(name) || GENERIC_BUILTINS.has(name) || name === 'tuple' || env.typeParams.has(name)) return null;
+  const local = env.mod.types.get(name);
+  if (local) return local;
+  const dot = name.lastIndexOf('.');
+  if (dot > 0) {
+    const target = env.mod.imports.get(name.slice(0, dot));
+    const exported = target?.declared.get(name.slice(dot + 1));
+    if (exported?.type && exported.pub) return exported.type;
+  }
+  if (env.mod.values.has(name) || env.mod.effects.has(name)) {
+    env.report('E0132', te.name.span, [name]);
+    return null;
+  }
+  const candidates = [...BUILTIN_TYPES.keys(), ...GENERIC_BUILTINS.keys(), ...env.mod.types.keys(), ...env.typeParams];
+  env.report('E0101', te.name.span, [name], didYouMean(name, candidates));
+  return null;
+}
+
+/** Resolves an alias once (in its own module), detecting cycles. */
+export function resolveAlias(env: ResolveEnv, alias: AliasInfo, useSpan: Span): RefinedType {
+  if (alias.state === 'done') return alias.resolved!;
+  if (alias.state === 'resolving') {
+    env.report('E0124', useSpan, [alias.name]);
+    alias.resolved = refined(ERROR);
+    return alias.resolved;
+  }
+  alias.state = 'resolving';
+  const inner: ResolveEnv = { mod: alias.module, typeParams: new Set(alias.typeParams), report: env.report };
+  const r = resolveRefinedType(inner, alias.decl.type, SELF_REF);
+  // A cycle found while resolving has already stored an Error result.
+  if (alias.resolved === null) alias.resolved = r;
+  alias.state = 'done';
+  return alias.resolved;
+}

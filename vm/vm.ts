@@ -1,0 +1,1025 @@
+// The Lumen VM: a single dispatch loop over register bytecode.
+//
+// * Frames live in parallel typed arrays; registers of all frames live in one
+//   JS array with a base offset per frame. A call never recurses on the JS
+//   stack, so deep Lumen recursion ends in `depth-exceeded`, never in a JS
+//   stack overflow.
+// * Int arithmetic has an inline fast path for safe-integer numbers and falls
+//   back to vm/int64.ts (exact, checked) otherwise.
+// * Lists are JS arrays with value semantics. `xs[i] = v`, `xs = push(xs, v)`
+//   and `xs = xs ++ ys` update the array in place only when the variable's
+//   register owns it (`own[slot] === array`): ownership is given by the copy
+//   the VM makes on the first update and withdrawn (DISOWN) whenever the
+//   compiler lets the value escape the variable.
+// * Effects: `handle` pushes an entry on a handler stack. `perform` finds the
+//   innermost entry with a handler for the operation (skipping entries hidden
+//   while their own handler runs), and runs the handler body as a new frame on
+//   the registers of the frame that executed `handle`. `resume(v)` pops that
+//   frame and delivers `v` to the perform site (one-shot); a handler body that
+//   ends without resuming unwinds every frame above the `handle` and makes its
+//   value the value of the `handle` expression. Unhandled operations go to the
+//   host handler (`opts.effects`), then fail with `effect-unhandled`.
+// * Effect counts: one global counter per effect; a cell that needs
+//   `calls(E)` or a budget snapshots the counter at entry, so the difference
+//   is the number of performs during this invocation, callees included.
+
+import type { CheckKind } from '../frontend/ir.js';
+import type { Span } from '../frontend/span.js';
+import type { Type } from '../frontend/types.js';
+import { Op, spanAt, type BytecodeProgram, type Chunk } from '../backend/bytecode.js';
+import { formatInstruction } from '../backend/disasm.js';
+import * as I from './int64.js';
+import {
+  RESULT_DESC,
+  Struct,
+  TUPLE_DESC,
+  cpIndex,
+  cpLength,
+  formatLiteral,
+  formatValue,
+  valueEquals,
+  valueHasType,
+  type Desc,
+  type Value,
+} from './value.js';
+
+export interface RunOptions {
+  /** Maximum number of instructions to execute. */
+  readonly fuel?: number;
+  /** Maximum call depth (frames, handler bodies included). Default 100_000. */
+  readonly maxDepth?: number;
+  /** Receives each line printed by `print` (the Console effect). Default: process stdout. */
+  readonly stdout?: (line: string) => void;
+  /** Receives one line per executed instruction. */
+  readonly trace?: (line: string) => void;
+  /** Host handler for effect operations no `handle` intercepts; `undefined` means not handled. */
+  readonly effects?: (effect: string, op: string, args: Value[]) => Value | undefined;
+  /** Host implementations of `extern` cells; `undefined` means not implemented. */
+  readonly externs?: (cell: string, args: Value[]) => Value | undefined;
+}
+
+export interface StackEntry {
+  readonly cell: string;
+  readonly span: Span;
+}
+
+export type RunResult =
+  | { readonly kind: 'ok'; readonly value: Value; readonly type: Type }
+  | {
+      readonly kind: 'check-failed';
+      readonly check: number;
+      readonly checkKind: CheckKind;
+      readonly span: Span;
+      /** The check's failure text. */
+      readonly message: string;
+      /** The values involved, as Lumen literals, by name. */
+      readonly values: Readonly<Record<string, string>>;
+      /** Innermost frame first. */
+      readonly stack: readonly StackEntry[];
+    }
+  | { readonly kind: 'halt'; readonly message: string; readonly span: Span; readonly check: number; readonly stack: readonly StackEntry[] }
+  | { readonly kind: 'effect-unhandled'; readonly effect: string; readonly op: string; readonly span: Span; readonly stack: readonly StackEntry[] }
+  | { readonly kind: 'fuel-exhausted'; readonly stack: readonly StackEntry[] }
+  | { readonly kind: 'depth-exceeded'; readonly stack: readonly StackEntry[] }
+  /** Not a program error: a missing extern, a proved check that does not hold, an internal failure. */
+  | { readonly kind: 'error'; readonly message: string; readonly stack: readonly StackEntry[] };
+
+export const DEFAULT_MAX_DEPTH = 100_000;
+
+/** Runs the root module's `main` cell. */
+export function runMain(prog: BytecodeProgram, opts: RunOptions = {}): RunResult {
+  return runCell(prog, 'main', [], opts);
+}
+
+/** Runs one cell on the given arguments (no precondition is checked: the caller is the host). */
+export function runCell(prog: BytecodeProgram, cell: string, args: readonly Value[], opts: RunOptions = {}): RunResult {
+  const index = prog.cellIndex.get(cell);
+  if (index === undefined) return { kind: 'error', message: `no cell named \`${cell}\``, stack: [] };
+  const chunk = prog.chunks[index]!;
+  if (args.length !== chunk.paramCount) {
+    return { kind: 'error', message: `\`${cell}\` takes ${chunk.paramCount} argument(s), ${args.length} given`, stack: [] };
+  }
+  if (chunk.extern) {
+    const v = opts.externs?.(chunk.name, [...args]);
+    if (v === undefined) return { kind: 'error', message: `extern cell \`${chunk.name}\` has no host implementation`, stack: [] };
+    return { kind: 'ok', value: v, type: chunk.ret };
+  }
+  try {
+    return execute(prog, index, args, opts);
+  } catch (err) {
+    // JS-level failures (out of memory for a huge list, a pathological nesting
+    // depth while comparing values) are reported, not thrown.
+    const message = err instanceof Error ? err.message : String(err);
+    return { kind: 'error', message: `run-time failure: ${message}`, stack: [] };
+  }
+}
+
+/** Value constructors for hosts (tests, fuzzers, counterexample replay). */
+export const values = {
+  tuple: (items: Value[]): Value => new Struct(TUPLE_DESC, 0, items),
+  ok: (v: Value): Value => new Struct(RESULT_DESC, 0, [v]),
+  err: (v: Value): Value => new Struct(RESULT_DESC, 1, [v]),
+  record(prog: BytecodeProgram, name: string, fields: Value[]): Value {
+    const d = prog.descs.find((x) => x.kind === 'record' && x.name === name);
+    if (!d) throw new Error(`no record ${name}`);
+    return new Struct(d, 0, fields);
+  },
+  variant(prog: BytecodeProgram, enumName: string, variant: string, fields: Value[]): Value {
+    const d = prog.descs.find((x) => x.kind === 'enum' && x.name === enumName);
+    if (!d || d.kind !== 'enum') throw new Error(`no enum ${enumName}`);
+    const tag = d.variants.findIndex((v) => v.name === variant);
+    if (tag < 0) throw new Error(`no variant ${enumName}.${variant}`);
+    return new Struct(d, tag, fields);
+  },
+};
+
+// ---------------------------------------------------------------- the loop
+
+interface HandlerEntry {
+  /** A marker hides entries while one of them runs its handler body. */
+  readonly marker: boolean;
+  /** For a handle entry: the frame that executed `handle`; for a marker: the handler frame. */
+  readonly frame: number;
+  readonly chunk: Chunk;
+  readonly handle: number;
+  /** Marker: where the search continues (below the handle entry being served). */
+  readonly skipTo: number;
+  /** Marker: the index of the handle entry being served. */
+  readonly entry: number;
+}
+
+const FRAME_NORMAL = 0;
+const FRAME_HANDLER = 1;
+const SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_LIST = 2 ** 31 - 1;
+
+function defaultStdout(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], opts: RunOptions): RunResult {
+  const chunks = prog.chunks;
+  const types = prog.types;
+  const descs = prog.descs;
+  const stdout = opts.stdout ?? defaultStdout;
+  const trace = opts.trace;
+  const maxDepth = Math.max(1, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
+  let fuel = opts.fuel ?? Infinity;
+
+  // Registers of every frame, and the ownership marks of list registers.
+  // `any`: the VM trusts the compiler's static types instead of re-checking them.
+  const R: any[] = [];
+  const own: unknown[] = [];
+  let fcap = 64;
+  let fChunk: Chunk[] = new Array<Chunk>(fcap);
+  let fPc = new Int32Array(fcap);
+  let fBase = new Int32Array(fcap);
+  let fTop = new Int32Array(fcap);
+  let fRet = new Int32Array(fcap);
+  let fKind = new Uint8Array(fcap);
+  let fAux = new Int32Array(fcap);
+  const hs: HandlerEntry[] = [];
+  const effCount = new Float64Array(prog.effects.length);
+
+  let chunk = chunks[entry]!;
+  let code = chunk.code;
+  let K: readonly Value[] = chunk.constants;
+  let fp = 0;
+  let base = 0;
+  let top = chunk.registerCount;
+  let pc = 0;
+  grow(R, own, top);
+  for (let i = 0; i < args.length; i++) R[i] = args[i];
+  fChunk[0] = chunk;
+  fBase[0] = 0;
+  fTop[0] = top;
+  fRet[0] = -1;
+  fKind[0] = FRAME_NORMAL;
+
+  for (;;) {
+    if (--fuel < 0) return { kind: 'fuel-exhausted', stack: stackOf(fChunk, fPc, fp, pc) };
+    if (trace !== undefined) trace(`${'  '.repeat(Math.min(fp, 20))}${chunk.name} ${String(pc).padStart(4, '0')}  ${formatInstruction(prog, chunk, pc)}`);
+    switch (code[pc]) {
+      case Op.NOP:
+        pc += 1;
+        break;
+      case Op.MOVE:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!];
+        pc += 3;
+        break;
+      case Op.LOADK:
+        R[base + code[pc + 1]!] = K[code[pc + 2]!];
+        pc += 3;
+        break;
+      case Op.LOADI:
+        R[base + code[pc + 1]!] = code[pc + 2]!;
+        pc += 3;
+        break;
+      case Op.LOADNULL:
+        R[base + code[pc + 1]!] = null;
+        pc += 2;
+        break;
+      case Op.LOADTRUE:
+        R[base + code[pc + 1]!] = true;
+        pc += 2;
+        break;
+      case Op.LOADFALSE:
+        R[base + code[pc + 1]!] = false;
+        pc += 2;
+        break;
+
+      // ---- Int arithmetic
+      case Op.ADD: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        let r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        else R[base + code[pc + 1]!] = I.addU(a, b);
+        pc += 4;
+        break;
+      }
+      case Op.ADD_CHECKED: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        let r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        else {
+          r = I.add(a, b);
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          R[base + code[pc + 1]!] = r;
+        }
+        pc += 5;
+        break;
+      }
+      case Op.SUB: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        let r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        else R[base + code[pc + 1]!] = I.subU(a, b);
+        pc += 4;
+        break;
+      }
+      case Op.SUB_CHECKED: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        let r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        else {
+          r = I.sub(a, b);
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          R[base + code[pc + 1]!] = r;
+        }
+        pc += 5;
+        break;
+      }
+      case Op.MUL: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        let r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r + 0;
+        else R[base + code[pc + 1]!] = I.mulU(a, b);
+        pc += 4;
+        break;
+      }
+      case Op.MUL_CHECKED: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        let r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r + 0;
+        else {
+          r = I.mul(a, b);
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          R[base + code[pc + 1]!] = r;
+        }
+        pc += 5;
+        break;
+      }
+      case Op.ADDI: {
+        const a = R[base + code[pc + 2]!];
+        let r;
+        if (typeof a === 'number' && (r = a + code[pc + 3]!) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        else R[base + code[pc + 1]!] = I.addU(a, code[pc + 3]!);
+        pc += 4;
+        break;
+      }
+      case Op.ADDI_CHECKED: {
+        const a = R[base + code[pc + 2]!];
+        let r;
+        if (typeof a === 'number' && (r = a + code[pc + 3]!) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        else {
+          r = I.add(a, code[pc + 3]!);
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          R[base + code[pc + 1]!] = r;
+        }
+        pc += 5;
+        break;
+      }
+      case Op.DIV:
+      case Op.FLOORDIV: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        const r = code[pc] === Op.DIV ? I.divU(a, b) : I.floorDivU(a, b);
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 4;
+        break;
+      }
+      case Op.DIV_CHECKED:
+      case Op.FLOORDIV_CHECKED: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        const ov = code[pc + 4]!;
+        const dz = code[pc + 5]!;
+        let r: I.IntResult;
+        if (code[pc] === Op.DIV_CHECKED) r = ov >= 0 ? I.div(a, b) : I.divU(a, b);
+        else r = ov >= 0 ? I.floorDiv(a, b) : I.floorDivU(a, b);
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, r === I.DIV_ZERO ? dz : ov, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 6;
+        break;
+      }
+      case Op.MOD: {
+        const r = I.mod(R[base + code[pc + 2]!], R[base + code[pc + 3]!]);
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 4;
+        break;
+      }
+      case Op.MOD_CHECKED: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        if (typeof a === 'number' && typeof b === 'number' && b !== 0) R[base + code[pc + 1]!] = (a % b) + 0;
+        else {
+          const r = I.mod(a, b);
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          R[base + code[pc + 1]!] = r;
+        }
+        pc += 5;
+        break;
+      }
+      case Op.POW: {
+        const r = I.powU(R[base + code[pc + 2]!], R[base + code[pc + 3]!]);
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 4;
+        break;
+      }
+      case Op.POW_CHECKED: {
+        const r = I.pow(R[base + code[pc + 2]!], R[base + code[pc + 3]!]);
+        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 5;
+        break;
+      }
+      case Op.NEG:
+        R[base + code[pc + 1]!] = I.negU(R[base + code[pc + 2]!]);
+        pc += 3;
+        break;
+      case Op.NEG_CHECKED: {
+        const r = I.neg(R[base + code[pc + 2]!]);
+        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 4;
+        break;
+      }
+
+      // ---- Float arithmetic
+      case Op.FADD:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] + R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.FSUB:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] - R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.FMUL:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] * R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.FDIV:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] / R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.FPOW:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] ** R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.FNEG:
+        R[base + code[pc + 1]!] = -R[base + code[pc + 2]!];
+        pc += 3;
+        break;
+
+      // ---- comparisons
+      case Op.EQ: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        R[base + code[pc + 1]!] = a === b || (typeof a === 'object' && a !== null && valueEquals(a, b));
+        pc += 4;
+        break;
+      }
+      case Op.NE: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        R[base + code[pc + 1]!] = !(a === b || (typeof a === 'object' && a !== null && valueEquals(a, b)));
+        pc += 4;
+        break;
+      }
+      case Op.LT:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] < R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.LE:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] <= R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.GT:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] > R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.GE:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] >= R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.NOT:
+        R[base + code[pc + 1]!] = !R[base + code[pc + 2]!];
+        pc += 3;
+        break;
+
+      // ---- jumps
+      case Op.JMP:
+        pc = code[pc + 1]!;
+        break;
+      case Op.JMPF:
+        pc = R[base + code[pc + 1]!] === true ? pc + 3 : code[pc + 2]!;
+        break;
+      case Op.JMPT:
+        pc = R[base + code[pc + 1]!] === true ? code[pc + 2]! : pc + 3;
+        break;
+      case Op.JNLT:
+        pc = R[base + code[pc + 1]!] < R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNLE:
+        pc = R[base + code[pc + 1]!] <= R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNGT:
+        pc = R[base + code[pc + 1]!] > R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNGE:
+        pc = R[base + code[pc + 1]!] >= R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNEQ:
+        pc = R[base + code[pc + 1]!] === R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNNE:
+        pc = R[base + code[pc + 1]!] !== R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
+        break;
+
+      // ---- strings and lists
+      case Op.CONCAT_STR:
+        R[base + code[pc + 1]!] = R[base + code[pc + 2]!] + R[base + code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.CONCAT_LIST:
+        R[base + code[pc + 1]!] = (R[base + code[pc + 2]!] as Value[]).concat(R[base + code[pc + 3]!] as Value[]);
+        pc += 4;
+        break;
+      case Op.APPEND_VAR: {
+        const slot = base + code[pc + 1]!;
+        let xs = R[slot] as Value[];
+        const more = R[base + code[pc + 2]!] as Value[];
+        if (own[slot] !== xs) {
+          xs = xs.slice();
+          own[slot] = xs;
+          R[slot] = xs;
+        }
+        for (let i = 0; i < more.length; i++) xs.push(more[i]!);
+        pc += 3;
+        break;
+      }
+      case Op.LEN_LIST:
+        R[base + code[pc + 1]!] = (R[base + code[pc + 2]!] as Value[]).length;
+        pc += 3;
+        break;
+      case Op.LEN_STR:
+        R[base + code[pc + 1]!] = cpLength(R[base + code[pc + 2]!]);
+        pc += 3;
+        break;
+      case Op.INDEX: {
+        const xs = R[base + code[pc + 2]!] as Value[];
+        const i = R[base + code[pc + 3]!] as number;
+        R[base + code[pc + 1]!] = xs[i < 0 ? i + xs.length : i];
+        pc += 4;
+        break;
+      }
+      case Op.INDEX_CHECKED: {
+        const xs = R[base + code[pc + 2]!] as Value[];
+        let i = R[base + code[pc + 3]!];
+        if (typeof i !== 'number') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+        if (i < 0) i += xs.length;
+        if (i < 0 || i >= xs.length) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = xs[i];
+        pc += 5;
+        break;
+      }
+      case Op.SINDEX:
+      case Op.SINDEX_CHECKED: {
+        const s = R[base + code[pc + 2]!] as string;
+        let i = R[base + code[pc + 3]!];
+        const n = cpLength(s);
+        if (typeof i === 'number' && i < 0) i += n;
+        if (typeof i !== 'number' || i < 0 || i >= n) {
+          if (code[pc] === Op.SINDEX_CHECKED) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          return internal('string index out of bounds in unchecked code', stackOf(fChunk, fPc, fp, pc));
+        }
+        R[base + code[pc + 1]!] = cpIndex(s, i);
+        pc += code[pc] === Op.SINDEX_CHECKED ? 5 : 4;
+        break;
+      }
+      case Op.SET_INDEX:
+      case Op.SET_INDEX_CHECKED: {
+        const slot = base + code[pc + 1]!;
+        let xs = R[slot] as Value[];
+        let i = R[base + code[pc + 2]!];
+        if (typeof i === 'number' && i < 0) i += xs.length;
+        if (typeof i !== 'number' || i < 0 || i >= xs.length) {
+          if (code[pc] === Op.SET_INDEX_CHECKED) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          return internal('list index out of bounds in unchecked code', stackOf(fChunk, fPc, fp, pc));
+        }
+        if (own[slot] !== xs) {
+          xs = xs.slice();
+          own[slot] = xs;
+          R[slot] = xs;
+        }
+        xs[i] = R[base + code[pc + 3]!];
+        pc += code[pc] === Op.SET_INDEX_CHECKED ? 5 : 4;
+        break;
+      }
+      case Op.PUSH: {
+        const xs = (R[base + code[pc + 2]!] as Value[]).slice();
+        xs.push(R[base + code[pc + 3]!]);
+        R[base + code[pc + 1]!] = xs;
+        pc += 4;
+        break;
+      }
+      case Op.PUSH_VAR: {
+        const slot = base + code[pc + 1]!;
+        let xs = R[slot] as Value[];
+        if (own[slot] !== xs) {
+          xs = xs.slice();
+          own[slot] = xs;
+          R[slot] = xs;
+        }
+        xs.push(R[base + code[pc + 2]!]);
+        pc += 3;
+        break;
+      }
+      case Op.DISOWN:
+        own[base + code[pc + 1]!] = null;
+        pc += 2;
+        break;
+      case Op.IN_LIST: {
+        const x = R[base + code[pc + 2]!];
+        const xs = R[base + code[pc + 3]!] as Value[];
+        let found = false;
+        for (let i = 0; i < xs.length && !found; i++) found = valueEquals(xs[i]!, x);
+        R[base + code[pc + 1]!] = found;
+        pc += 4;
+        break;
+      }
+      case Op.RANGE: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        const xs: Value[] = [];
+        if (b > a) {
+          if (typeof a !== 'number' || typeof b !== 'number' || b - a > MAX_LIST) return internal('range(a, b) would have more than 2^31 - 1 elements', stackOf(fChunk, fPc, fp, pc));
+          for (let i = a; i < b; i++) xs.push(i);
+        }
+        R[base + code[pc + 1]!] = xs;
+        pc += 4;
+        break;
+      }
+
+      // ---- structs
+      case Op.FIELD:
+        R[base + code[pc + 1]!] = (R[base + code[pc + 2]!] as Struct).f[code[pc + 3]!];
+        pc += 4;
+        break;
+      case Op.JNVARIANT: {
+        const v = R[base + code[pc + 1]!];
+        const d = descs[code[pc + 2]!]!;
+        const ok = v instanceof Struct && v.tag === code[pc + 3]! && (v.d === d || sameNamedDesc(v.d, d));
+        pc = ok ? pc + 5 : code[pc + 4]!;
+        break;
+      }
+      case Op.JNTAG: {
+        const v = R[base + code[pc + 1]!];
+        const ok = v instanceof Struct && v.tag === code[pc + 2]! && v.d.kind === 'result';
+        pc = ok ? pc + 4 : code[pc + 3]!;
+        break;
+      }
+      case Op.IS_TYPE:
+        R[base + code[pc + 1]!] = valueHasType(R[base + code[pc + 2]!], types[code[pc + 3]!]!);
+        pc += 4;
+        break;
+      case Op.MAKE_RECORD: {
+        const start = base + code[pc + 3]!;
+        const n = code[pc + 4]!;
+        const f: Value[] = [];
+        for (let i = 0; i < n; i++) f.push(R[start + i]);
+        R[base + code[pc + 1]!] = new Struct(descs[code[pc + 2]!]!, 0, f);
+        pc += 5;
+        break;
+      }
+      case Op.MAKE_VARIANT: {
+        const start = base + code[pc + 4]!;
+        const n = code[pc + 5]!;
+        const f: Value[] = [];
+        for (let i = 0; i < n; i++) f.push(R[start + i]);
+        R[base + code[pc + 1]!] = new Struct(descs[code[pc + 2]!]!, code[pc + 3]!, f);
+        pc += 6;
+        break;
+      }
+      case Op.MAKE_TUPLE:
+      case Op.MAKE_LIST: {
+        const start = base + code[pc + 2]!;
+        const n = code[pc + 3]!;
+        const f: Value[] = [];
+        for (let i = 0; i < n; i++) f.push(R[start + i]);
+        R[base + code[pc + 1]!] = code[pc] === Op.MAKE_LIST ? f : new Struct(TUPLE_DESC, 0, f);
+        pc += 4;
+        break;
+      }
+      case Op.MAKE_RESULT:
+        R[base + code[pc + 1]!] = new Struct(RESULT_DESC, code[pc + 2]!, [R[base + code[pc + 3]!]]);
+        pc += 4;
+        break;
+
+      // ---- built-ins
+      case Op.TO_STRING:
+        R[base + code[pc + 1]!] = formatValue(R[base + code[pc + 2]!], types[code[pc + 3]!]!);
+        pc += 4;
+        break;
+      case Op.CONCAT_N: {
+        const start = base + code[pc + 2]!;
+        const n = code[pc + 3]!;
+        let s = '';
+        for (let i = 0; i < n; i++) s += R[start + i];
+        R[base + code[pc + 1]!] = s;
+        pc += 4;
+        break;
+      }
+      case Op.PRINT:
+        stdout(formatValue(R[base + code[pc + 1]!], types[code[pc + 2]!]!));
+        pc += 3;
+        break;
+      case Op.ABS:
+        R[base + code[pc + 1]!] = I.absU(R[base + code[pc + 2]!]);
+        pc += 3;
+        break;
+      case Op.ABS_CHECKED: {
+        const r = I.abs(R[base + code[pc + 2]!]);
+        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += 4;
+        break;
+      }
+      case Op.FABS:
+        R[base + code[pc + 1]!] = Math.abs(R[base + code[pc + 2]!]);
+        pc += 3;
+        break;
+      case Op.MIN: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        R[base + code[pc + 1]!] = b < a ? b : a;
+        pc += 4;
+        break;
+      }
+      case Op.MAX: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        R[base + code[pc + 1]!] = b > a ? b : a;
+        pc += 4;
+        break;
+      }
+      case Op.TO_FLOAT:
+        R[base + code[pc + 1]!] = I.toFloat(R[base + code[pc + 2]!]);
+        pc += 3;
+        break;
+      case Op.TO_INT:
+      case Op.TO_INT_CHECKED: {
+        const r = I.toInt(R[base + code[pc + 2]!]);
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, code[pc] === Op.TO_INT_CHECKED ? code[pc + 3]! : -1, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = r;
+        pc += code[pc] === Op.TO_INT_CHECKED ? 4 : 3;
+        break;
+      }
+
+      // ---- calls and checks
+      case Op.CALL: {
+        const callee = chunks[code[pc + 2]!]!;
+        const argStart = base + code[pc + 3]!;
+        const argc = code[pc + 4]!;
+        if (callee.extern) {
+          const hostArgs: Value[] = [];
+          for (let i = 0; i < argc; i++) hostArgs.push(R[argStart + i]);
+          const v = opts.externs?.(callee.name, hostArgs);
+          if (v === undefined) return internal(`extern cell \`${callee.name}\` has no host implementation`, stackOf(fChunk, fPc, fp, pc));
+          R[base + code[pc + 1]!] = v;
+          pc += 5;
+          break;
+        }
+        if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(fChunk, fPc, fp, pc)) };
+        const nb = top;
+        const need = nb + callee.registerCount;
+        if (need > R.length) grow(R, own, need);
+        for (let i = 0; i < argc; i++) R[nb + i] = R[argStart + i];
+        const owners = callee.ownerRegs;
+        for (let i = 0; i < owners.length; i++) own[nb + owners[i]!] = null;
+        fPc[fp] = pc + 5;
+        const ret = base + code[pc + 1]!;
+        fp++;
+        if (fp >= fcap) {
+          fcap *= 2;
+          fChunk = fChunk.concat(new Array<Chunk>(fcap - fChunk.length));
+          fPc = growI32(fPc, fcap);
+          fBase = growI32(fBase, fcap);
+          fTop = growI32(fTop, fcap);
+          fRet = growI32(fRet, fcap);
+          fAux = growI32(fAux, fcap);
+          const k = new Uint8Array(fcap);
+          k.set(fKind);
+          fKind = k;
+        }
+        fChunk[fp] = callee;
+        fBase[fp] = nb;
+        fTop[fp] = need;
+        fRet[fp] = ret;
+        fKind[fp] = FRAME_NORMAL;
+        chunk = callee;
+        code = callee.code;
+        K = callee.constants;
+        base = nb;
+        top = need;
+        pc = 0;
+        break;
+      }
+      case Op.OUTARG:
+        R[base + code[pc + 1]!] = R[top + code[pc + 2]!];
+        pc += 3;
+        break;
+      case Op.RET: {
+        const v = R[base + code[pc + 1]!];
+        // `return` inside a handler body returns from the cell that executed `handle`.
+        while (fKind[fp] === FRAME_HANDLER) {
+          const marker = hs[fAux[fp]!]!;
+          const h = hs[marker.entry]!;
+          hs.length = marker.entry;
+          fp = h.frame;
+        }
+        while (hs.length > 0 && hs[hs.length - 1]!.frame >= fp) hs.pop();
+        const dst = fRet[fp]!;
+        fp--;
+        if (fp < 0) return { kind: 'ok', value: v, type: chunks[entry]!.ret };
+        chunk = fChunk[fp]!;
+        code = chunk.code;
+        K = chunk.constants;
+        base = fBase[fp]!;
+        top = fTop[fp]!;
+        pc = fPc[fp]!;
+        R[dst] = v;
+        break;
+      }
+      case Op.CHECK:
+        if (R[base + code[pc + 1]!] !== true) return fail(prog, chunk, R, base, code[pc + 2]!, stackOf(fChunk, fPc, fp, pc));
+        pc += 3;
+        break;
+      case Op.MATCH_FAIL:
+        return fail(prog, chunk, R, base, code[pc + 1]!, stackOf(fChunk, fPc, fp, pc));
+      case Op.NONNULL: {
+        const v = R[base + code[pc + 2]!];
+        if (v === null) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = v;
+        pc += 4;
+        break;
+      }
+      case Op.HALT: {
+        const r = code[pc + 1]!;
+        const site = chunk.sites[code[pc + 2]!]!;
+        const info = prog.checks[site.check];
+        const message = r >= 0 ? String(R[base + r]) : 'halt';
+        return { kind: 'halt', message, span: info?.span ?? spanAt(chunk, pc), check: site.check, stack: stackOf(fChunk, fPc, fp, pc) };
+      }
+      case Op.UNREACHABLE:
+        return internal('no match arm applies although the match was proved exhaustive', stackOf(fChunk, fPc, fp, pc));
+
+      // ---- effects
+      case Op.HANDLE_PUSH:
+        hs.push({ marker: false, frame: fp, chunk, handle: code[pc + 1]!, skipTo: 0, entry: 0 });
+        pc += 2;
+        break;
+      case Op.HANDLE_POP:
+        hs.pop();
+        pc += 1;
+        break;
+      case Op.PERFORM:
+      case Op.PERFORM_BUDGET: {
+        const budgeted = code[pc] === Op.PERFORM_BUDGET;
+        const opIndex = code[pc + 2]!;
+        const argStart = base + code[pc + 3]!;
+        const argc = code[pc + 4]!;
+        const eo = prog.effectOps[opIndex]!;
+        if (budgeted) {
+          const used = effCount[eo.effect]! - R[base + code[pc + 6]!];
+          if (used + 1 > code[pc + 7]!) return fail(prog, chunk, R, base, code[pc + 5]!, stackOf(fChunk, fPc, fp, pc), { [`calls(${eo.effectName})`]: String(used + 1) });
+        }
+        effCount[eo.effect]!++;
+        const next = pc + (budgeted ? 8 : 5);
+        // Innermost visible handler for this operation.
+        let found = -1;
+        let slot = -1;
+        for (let i = hs.length - 1; i >= 0; ) {
+          const h = hs[i]!;
+          if (h.marker) {
+            i = h.skipTo;
+            continue;
+          }
+          const k = h.chunk.handles[h.handle]!.ops.indexOf(opIndex);
+          if (k >= 0) {
+            found = i;
+            slot = k;
+            break;
+          }
+          i--;
+        }
+        if (found < 0) {
+          const hostArgs: Value[] = [];
+          for (let i = 0; i < argc; i++) hostArgs.push(R[argStart + i]);
+          const v = opts.effects?.(eo.effectName, eo.op, hostArgs);
+          if (v === undefined) {
+            const st = stackOf(fChunk, fPc, fp, pc);
+            return { kind: 'effect-unhandled', effect: eo.effectName, op: eo.op, span: st[0]!.span, stack: st };
+          }
+          R[base + code[pc + 1]!] = v;
+          pc = next;
+          break;
+        }
+        if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(fChunk, fPc, fp, pc)) };
+        const h = hs[found]!;
+        const info = h.chunk.handles[h.handle]!;
+        const hb = fBase[h.frame]!;
+        const params = info.params[slot]!;
+        for (let i = 0; i < argc && i < params.length; i++) R[hb + params[i]!] = R[argStart + i];
+        hs.push({ marker: true, frame: fp + 1, chunk: h.chunk, handle: h.handle, skipTo: found - 1, entry: found });
+        fPc[fp] = next;
+        const ret = base + code[pc + 1]!;
+        fp++;
+        if (fp >= fcap) {
+          fcap *= 2;
+          fChunk = fChunk.concat(new Array<Chunk>(fcap - fChunk.length));
+          fPc = growI32(fPc, fcap);
+          fBase = growI32(fBase, fcap);
+          fTop = growI32(fTop, fcap);
+          fRet = growI32(fRet, fcap);
+          fAux = growI32(fAux, fcap);
+          const k = new Uint8Array(fcap);
+          k.set(fKind);
+          fKind = k;
+        }
+        fChunk[fp] = h.chunk;
+        fBase[fp] = hb;
+        fTop[fp] = top;
+        fRet[fp] = ret;
+        fKind[fp] = FRAME_HANDLER;
+        fAux[fp] = hs.length - 1;
+        chunk = h.chunk;
+        code = chunk.code;
+        K = chunk.constants;
+        base = hb;
+        pc = info.pcs[slot]!;
+        break;
+      }
+      case Op.RESUME: {
+        if (fKind[fp] !== FRAME_HANDLER) return internal('`resume` outside a handler body', stackOf(fChunk, fPc, fp, pc));
+        const v = R[base + code[pc + 1]!];
+        hs.length = fAux[fp]!;
+        const dst = fRet[fp]!;
+        fp--;
+        chunk = fChunk[fp]!;
+        code = chunk.code;
+        K = chunk.constants;
+        base = fBase[fp]!;
+        top = fTop[fp]!;
+        pc = fPc[fp]!;
+        R[dst] = v;
+        break;
+      }
+      case Op.HANDLER_END: {
+        if (fKind[fp] !== FRAME_HANDLER) return internal('handler end outside a handler body', stackOf(fChunk, fPc, fp, pc));
+        // The handler did not resume: abandon the handled computation.
+        const v = R[base + code[pc + 1]!];
+        const marker = hs[fAux[fp]!]!;
+        const h = hs[marker.entry]!;
+        hs.length = marker.entry;
+        fp = h.frame;
+        chunk = fChunk[fp]!;
+        code = chunk.code;
+        K = chunk.constants;
+        base = fBase[fp]!;
+        top = fTop[fp]!;
+        const info = chunk.handles[h.handle]!;
+        pc = info.endPc;
+        R[base + info.dst] = v;
+        break;
+      }
+      case Op.SNAP:
+        R[base + code[pc + 1]!] = effCount[code[pc + 2]!];
+        pc += 3;
+        break;
+      case Op.CALLS:
+        R[base + code[pc + 1]!] = effCount[code[pc + 3]!]! - R[base + code[pc + 2]!];
+        pc += 4;
+        break;
+      case Op.BUDGET_CHECK: {
+        const e = code[pc + 2]!;
+        const used = effCount[e]! - R[base + code[pc + 1]!];
+        if (used > code[pc + 4]!) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc), { [`calls(${prog.effects[e]})`]: String(used) });
+        pc += 5;
+        break;
+      }
+      default:
+        return internal(`bad opcode ${code[pc]} at ${chunk.name}:${pc}`, stackOf(fChunk, fPc, fp, pc));
+    }
+  }
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+// ---------------------------------------------------------------- cold paths
+// Plain functions rather than closures, so that the loop's locals stay in registers.
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function stackOf(fChunk: readonly Chunk[], fPc: Int32Array, fp: number, pc: number): StackEntry[] {
+  const out: StackEntry[] = [];
+  for (let f = fp; f >= 0; f--) {
+    const c = fChunk[f]!;
+    out.push({ cell: c.name, span: spanAt(c, f === fp ? pc : Math.max(0, fPc[f]! - 1)) });
+  }
+  return out;
+}
+
+function fail(prog: BytecodeProgram, chunk: Chunk, R: any[], base: number, site: number, stack: StackEntry[], extra?: Record<string, string>): RunResult {
+  const s = chunk.sites[site];
+  if (!s) return { kind: 'error', message: 'internal: unknown check site', stack };
+  const info = prog.checks[s.check];
+  const values: Record<string, string> = {};
+  for (const v of s.values) values[v.name] = clip(formatLiteral(R[base + v.reg], v.type));
+  if (extra) Object.assign(values, extra);
+  return {
+    kind: 'check-failed',
+    check: s.check,
+    checkKind: info?.kind ?? 'assertion',
+    span: info?.span ?? stack[0]?.span ?? chunk.span,
+    message: info?.failure ?? `check ${s.check} failed`,
+    values,
+    stack,
+  };
+}
+
+function internal(message: string, stack: StackEntry[]): RunResult {
+  return { kind: 'error', message, stack };
+}
+
+/** A trap of an Int operation: the check of `site` when there is one, else an internal error (a proved check did not hold). */
+function intTrap(prog: BytecodeProgram, chunk: Chunk, R: any[], base: number, r: I.IntTrap, site: number, stack: StackEntry[]): RunResult {
+  if (site >= 0) return fail(prog, chunk, R, base, site, stack);
+  return internal(`unchecked Int operation failed (${r.trap}); was a check wrongly proved?`, stack);
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function grow(R: unknown[], own: unknown[], need: number): void {
+  const target = Math.max(need, R.length * 2, 256);
+  while (R.length < target) {
+    R.push(null);
+    own.push(null);
+  }
+}
+
+function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function sameNamedDesc(a: Desc, b: Desc): boolean {
+  return (a.kind === 'enum' || a.kind === 'record') && a.kind === b.kind && a.name === (b as typeof a).name;
+}
+
+function clip(s: string): string {
+  return s.length > 500 ? `${s.slice(0, 497)}...` : s;
+}
+
+/** A depth-exceeded stack is mostly the same frames: keep its two ends. */
+function clipStack(st: StackEntry[]): StackEntry[] {
+  return st.length > 40 ? [...st.slice(0, 20), ...st.slice(-20)] : st;
+}
