@@ -11,6 +11,8 @@ import type { SolverName } from '../verifier/solver/types.js';
 import { renderResults } from '../reports/text.js';
 import { closeSolver, compile, verifyCompiled } from './pipeline.js';
 import { dumpModule } from '../frontend/dump.js';
+import { compileProgram, disassemble } from '../backend/index.js';
+import { runMain, type RunResult } from '../vm/index.js';
 import { printIrProgram } from '../frontend/irprint.js';
 
 export const VERSION = '0.1.0';
@@ -121,6 +123,75 @@ async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
   return exit;
 }
 
+interface RunOpts {
+  verify: boolean;
+  fuel?: string;
+  trace?: boolean;
+  disasm?: boolean;
+  timeout: string;
+  solver: SolverName;
+}
+
+async function cmdRun(file: string, opts: RunOpts): Promise<number> {
+  checkReadable([file]);
+  const c = compile(file);
+  const plain = !process.stderr.isTTY;
+  if (c.diagnostics.length > 0) process.stderr.write(renderDiagnostics(c.diagnostics, c.files, plain) + '\n');
+  if (!c.ir) return EXIT_FAIL;
+  const proved = new Set<number>();
+  if (opts.verify) {
+    const report = await verifyCompiled(c.ir, { solver: opts.solver, timeoutMs: Number(opts.timeout) });
+    const refuted = report.results.filter((r) => r.verdict.kind === 'refuted');
+    if (refuted.length > 0) {
+      process.stderr.write(renderResults(refuted, c.files, { color: false, verbose: false, plain }));
+      process.stderr.write(`error: refusing to run: ${refuted.length} check(s) refuted\n`);
+      return EXIT_FAIL;
+    }
+    for (const r of report.results) if (r.verdict.kind === 'proved') proved.add(r.check.id);
+  }
+  const prog = compileProgram(c.ir, { proved });
+  if (opts.disasm) process.stdout.write(disassemble(prog) + '\n');
+  const fuel = opts.fuel !== undefined ? Number(opts.fuel) : undefined;
+  if (fuel !== undefined && (!Number.isInteger(fuel) || fuel <= 0)) throw new UsageError('--fuel must be a positive integer');
+  const result = runMain(prog, {
+    ...(fuel !== undefined ? { fuel } : {}),
+    stdout: (line) => process.stdout.write(line + '\n'),
+    ...(opts.trace ? { trace: (line: string) => process.stderr.write(line + '\n') } : {}),
+  });
+  const message = describeRunFailure(result, c.files);
+  if (message === null) return EXIT_OK;
+  process.stderr.write(message + '\n');
+  return EXIT_FAIL;
+}
+
+function describeRunFailure(r: RunResult, files: Parameters<typeof renderPlain>[1]): string | null {
+  const where = (span: { file: string; start: number }): string => {
+    const f = files.get(span.file);
+    const p = f ? lineCol(f, span.start) : { line: 0, column: 0 };
+    return `${span.file}:${p.line}:${p.column}`;
+  };
+  const stack = (entries: readonly { cell: string; span: { file: string; start: number } }[]): string =>
+    entries.map((e) => `\n    at ${e.cell} (${where(e.span)})`).join('');
+  switch (r.kind) {
+    case 'ok':
+      return null;
+    case 'check-failed': {
+      const vals = Object.entries(r.values).map(([k, v]) => `${k} = ${v}`).join(', ');
+      return `${where(r.span)}: runtime error[${r.checkKind}]: ${r.message}${vals ? `\n    values: ${vals}` : ''}${stack(r.stack)}`;
+    }
+    case 'halt':
+      return `${where(r.span)}: runtime error[halt]: halt: ${r.message}${stack(r.stack)}`;
+    case 'effect-unhandled':
+      return `${where(r.span)}: runtime error: effect \`${r.effect}.${r.op}\` is not handled${stack(r.stack)}`;
+    case 'fuel-exhausted':
+      return `runtime error: out of fuel (the --fuel instruction limit was reached)${stack(r.stack)}`;
+    case 'depth-exceeded':
+      return `runtime error: call depth limit exceeded${stack(r.stack)}`;
+    case 'error':
+      return `runtime error: ${r.message}${stack(r.stack)}`;
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command();
   let result: Promise<number> = Promise.resolve(EXIT_OK);
@@ -158,6 +229,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--dump-ir', 'print the checked IR (checks shown as ⟨kind#id⟩)')
     .action((files: string[], opts: VerifyOpts) => {
       result = cmdVerify(files, opts);
+    });
+  program
+    .command('run')
+    .description('verify, then run `main` on the VM (unknown checks stay as runtime checks)')
+    .argument('<file>')
+    .option('--no-verify', 'skip verification and run with every runtime check')
+    .option('--fuel <n>', 'stop after this many instructions')
+    .option('--trace', 'print every executed instruction to stderr')
+    .option('--disasm', 'print the bytecode before running')
+    .option('--timeout <ms>', 'time limit per check, in milliseconds', '4000')
+    .addOption(new Option('--solver <solver>', 'SMT solver').choices(['wasm', 'z3', 'cvc5']).default('wasm'))
+    .action((file: string, opts: RunOpts) => {
+      result = cmdRun(file, opts);
     });
   try {
     await program.parseAsync([...argv], { from: 'user' });

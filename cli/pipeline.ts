@@ -14,6 +14,7 @@ import type { SourceFile } from '../frontend/span.js';
 import type { CheckedProgram } from '../frontend/types.js';
 import type { VerifyReport } from '../verifier/verify.js';
 import { verifyProgram } from '../verifier/verify.js';
+import { confirmReport } from '../counterexamples/confirm.js';
 import type { SolverBackend, SolverName } from '../verifier/solver/types.js';
 import { createSolver } from '../verifier/solver/index.js';
 
@@ -66,7 +67,7 @@ export async function verifyCompiled(ir: IrProgram, settings: VerifySettings): P
   const solver = solverFor(settings.solver);
   const emitDir = settings.emitSmtDir;
   if (emitDir) fs.mkdirSync(emitDir, { recursive: true });
-  return verifyProgram(ir, {
+  const report = await verifyProgram(ir, {
     solver,
     timeoutMs: settings.timeoutMs,
     ...(emitDir
@@ -74,4 +75,5 @@ export async function verifyCompiled(ir: IrProgram, settings: VerifySettings): P
       : {}),
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
   });
+  return confirmReport(ir, report);
 }

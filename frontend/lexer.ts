@@ -35,6 +35,7 @@ export type Punct =
   | '**' | '++' | '+=' | '-=' | '*=' | '?' | '!' | '|';
 
 export type TokenKind =
+  // Token values are not stored: `tokenValue` derives them from the source text.
   /** Identifier, including the contextual words (`result`, `states`, …). `value` is the name. */
   | 'Ident'
   /** Integer literal; `value` is a non-negative bigint. */
@@ -81,8 +82,6 @@ export interface TokenBuffer {
   readonly codes: Uint8Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
-  /** Values of identifiers, literals and string parts; holes (undefined) for other tokens. */
-  readonly values: (string | bigint | number | undefined)[];
 }
 
 export interface LexBufferResult {
@@ -198,7 +197,9 @@ export function lex(file: SourceFile): LexResult {
   const { tokens: b, diagnostics } = lexToBuffer(file);
   const tokens: Token[] = new Array<Token>(b.count);
   for (let i = 0; i < b.count; i++) {
-    tokens[i] = { kind: TOKEN_KINDS[b.codes[i]!]!, start: b.starts[i]!, end: b.ends[i]!, value: b.values[i] ?? null };
+    const start = b.starts[i]!;
+    const end = b.ends[i]!;
+    tokens[i] = { kind: TOKEN_KINDS[b.codes[i]!]!, start, end, value: tokenValue(file.code, b.codes[i]!, start, end) };
   }
   return { tokens, diagnostics };
 }
@@ -208,7 +209,7 @@ export function lexToBuffer(file: SourceFile): LexBufferResult {
   const lexer = new Lexer(file);
   lexer.run();
   return {
-    tokens: { count: lexer.count, codes: lexer.codes, starts: lexer.starts, ends: lexer.ends, values: lexer.values },
+    tokens: { count: lexer.count, codes: lexer.codes, starts: lexer.starts, ends: lexer.ends },
     diagnostics: lexer.diagnostics,
   };
 }
@@ -219,7 +220,6 @@ class Lexer {
   codes: Uint8Array;
   starts: Int32Array;
   ends: Int32Array;
-  readonly values: (string | bigint | number | undefined)[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly code: string;
   private readonly path: string;
@@ -388,11 +388,6 @@ class Lexer {
     this.count = n + 1;
   }
 
-  private pushValue(code: number, start: number, end: number, value: string | bigint | number): void {
-    this.values[this.count] = value;
-    this.push(code, start, end);
-  }
-
   private grow(): void {
     const n = this.codes.length * 2;
     const codes = new Uint8Array(n);
@@ -534,45 +529,39 @@ class Lexer {
     if (interps.length === 0) return;
     this.error('E0002', interps[0]!.quote, at);
     this.stack.length = Math.min(this.stack.length, interps[0]!.height);
-    for (let k = interps.length; k > 0; k--) this.pushValue(C_STREND, at, at, '');
+    for (let k = interps.length; k > 0; k--) this.push(C_STREND, at, at);
     interps.length = 0;
   }
 
   /**
    * Scans string text from `this.pos` up to the closing quote, an
-   * interpolation `{`, or the end of the line. `tokStart` is where the token
-   * starts (the quote or the `}`), `quote` where the whole string started.
+   * interpolation `{`, or the end of the line, checking escapes. `tokStart`
+   * is where the token starts (the quote or the `}`), `quote` where the whole
+   * string started. The decoded text is computed on demand by `tokenValue`.
    */
   private stringBody(tokStart: number, quote: number, first: boolean): void {
     const code = this.code;
     const n = code.length;
     let pos = this.pos;
-    let chunkStart = pos;
-    let parts: string[] | null = null;
     for (;;) {
       if (pos >= n) break;
       const c = code.charCodeAt(pos);
       if (c === 34) {
-        const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
         pos++;
         this.pos = pos;
-        this.pushValue(first ? C_STR : C_STREND, tokStart, pos, text);
+        this.push(first ? C_STR : C_STREND, tokStart, pos);
         return;
       }
       if (c === 123) {
-        const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
         pos++;
         this.pos = pos;
-        this.pushValue(first ? C_STRSTART : C_STRMID, tokStart, pos, text);
+        this.push(first ? C_STRSTART : C_STRMID, tokStart, pos);
         this.interps.push({ height: this.stack.length, quote });
         return;
       }
       if (c === 10) break;
       if (c === 92) {
-        if (parts === null) parts = [];
-        parts.push(code.slice(chunkStart, pos));
-        pos = this.escape(pos, parts);
-        chunkStart = pos;
+        pos = decodeEscape(code, pos, null, this.escapeError);
         continue;
       }
       pos++;
@@ -580,55 +569,14 @@ class Lexer {
     // Unterminated: the line (or file) ended inside the string. When the
     // string sits inside an interpolation, closing that interpolation at the
     // newline reports the error once for the outermost string.
-    const text = parts === null ? code.slice(chunkStart, pos) : (parts.push(code.slice(chunkStart, pos)), parts.join(''));
     this.pos = pos;
     if (this.interps.length === 0) this.error('E0002', quote, pos);
-    this.pushValue(first ? C_STR : C_STREND, tokStart, pos, text);
+    this.push(first ? C_STR : C_STREND, tokStart, pos);
   }
 
-  /** Decodes the escape at `pos` (a backslash) into `parts`; returns the offset after it. */
-  private escape(pos: number, parts: string[]): number {
-    const code = this.code;
-    const c = code.charCodeAt(pos + 1);
-    switch (c) {
-      case 110: parts.push('\n'); return pos + 2; // n
-      case 116: parts.push('\t'); return pos + 2; // t
-      case 114: parts.push('\r'); return pos + 2; // r
-      case 48: parts.push('\0'); return pos + 2; // 0
-      case 92: parts.push('\\'); return pos + 2;
-      case 34: parts.push('"'); return pos + 2;
-      case 123: parts.push('{'); return pos + 2;
-      case 125: parts.push('}'); return pos + 2;
-      case 117: {
-        // \u{XXXX}
-        if (code.charCodeAt(pos + 2) === 123) {
-          let i = pos + 3;
-          while (i < code.length && i < pos + 12 && isHexDigit(code.charCodeAt(i))) i++;
-          if (code.charCodeAt(i) === 125 && i > pos + 3) {
-            const cp = parseInt(code.slice(pos + 3, i), 16);
-            if (cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
-              parts.push(String.fromCodePoint(cp));
-              return i + 1;
-            }
-            this.error('E0004', pos, i + 1, [code.slice(pos, i + 1)]);
-            return i + 1;
-          }
-        }
-        this.error('E0004', pos, pos + 2, ['\\u']);
-        return pos + 2;
-      }
-      default: {
-        if (pos + 1 >= code.length || c === 10) {
-          this.error('E0004', pos, pos + 1, ['\\']);
-          return pos + 1;
-        }
-        const ch = String.fromCodePoint(code.codePointAt(pos + 1)!);
-        this.error('E0004', pos, pos + 1 + ch.length, ['\\' + ch]);
-        parts.push(ch);
-        return pos + 1 + ch.length;
-      }
-    }
-  }
+  private readonly escapeError = (start: number, end: number, text: string): void => {
+    this.error('E0004', start, end, [text]);
+  };
 
   private rawString(start: number): void {
     const code = this.code;
@@ -638,14 +586,13 @@ class Lexer {
       if (c === 34 || c === 10) break;
       i++;
     }
-    const text = code.slice(start + 2, i);
     if (code.charCodeAt(i) === 34) {
       this.pos = i + 1;
     } else {
       this.pos = i;
       this.error('E0002', start, i);
     }
-    this.pushValue(C_RAWSTR, start, this.pos, text);
+    this.push(C_RAWSTR, start, this.pos);
   }
 
   private identifier(start: number): void {
@@ -664,7 +611,7 @@ class Lexer {
     this.pos = i;
     const kw = keywordAt(code, start, i);
     if (kw < 0) {
-      this.pushValue(C_IDENT, start, i, code.slice(start, i));
+      this.push(C_IDENT, start, i);
       return;
     }
     if (this.stack.length > 0) this.trackBlock(TOKEN_KINDS[kw] as Keyword);
@@ -725,12 +672,10 @@ class Lexer {
       this.pos = i;
       if (!ok || i !== start + 2 + countRadixChars(code, start + 2, i, radix)) {
         this.error('E0003', start, i, [text]);
-        this.pushValue(C_INT, start, i, 0n);
+        this.push(C_INT, start, i);
         return;
       }
-      const prefix = radix === 16 ? '0x' : radix === 2 ? '0b' : '0o';
-      const value = BigInt(prefix + text.slice(2).replace(/_/g, ''));
-      this.pushInt(start, i, text, value);
+      this.pushInt(start, i, text);
       return;
     }
     // Decimal.
@@ -763,18 +708,11 @@ class Lexer {
     const text = code.slice(start, i);
     if (!ok) {
       this.error('E0003', start, i, [text]);
-      if (isFloat) this.pushValue(C_FLOAT, start, i, 0);
-      else this.pushValue(C_INT, start, i, 0n);
+      this.push(isFloat ? C_FLOAT : C_INT, start, i);
       return;
     }
-    const clean = text.indexOf('_') >= 0 ? text.replace(/_/g, '') : text;
-    if (isFloat) {
-      this.pushValue(C_FLOAT, start, i, Number(clean));
-      return;
-    }
-    // Small literals are exact as doubles; avoid the string parse of BigInt.
-    const value = clean.length <= 15 ? BigInt(Number(clean)) : BigInt(clean);
-    this.pushInt(start, i, text, value);
+    if (isFloat) this.push(C_FLOAT, start, i);
+    else this.pushInt(start, i, text);
   }
 
   /** Digits and underscores from `i` (no doubled underscores); returns the end. */
@@ -802,10 +740,12 @@ class Lexer {
     return i;
   }
 
-  private pushInt(start: number, end: number, text: string, value: bigint): void {
-    if (value > INT_LIMIT) this.error('E0005', start, end, [text]);
-    this.pushValue(C_INT, start, end, value);
+  private pushInt(start: number, end: number, text: string): void {
+    // Literals shorter than 18 characters (`0x` and 16 hex digits) are below 2^63.
+    if (text.length >= 18 && intLiteralValue(text) > INT_LIMIT) this.error('E0005', start, end, [text]);
+    this.push(C_INT, start, end);
   }
+
 }
 
 /** Keyword codes grouped by first character, so most identifiers are ruled out at once. */
@@ -825,6 +765,7 @@ function keywordAt(code: string, start: number, end: number): number {
   return -1;
 }
 
+__TOKENVALUE__
 function isIdentPartAt(code: string, i: number): boolean {
   if (i >= code.length) return false;
   return isIdentPart(code.charCodeAt(i), code, i);

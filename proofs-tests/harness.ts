@@ -14,6 +14,7 @@ import { lineColOf } from '../frontend/span.js';
 import { compile, fsHost } from '../cli/pipeline.js';
 import type { SolverBackend } from '../verifier/solver/types.js';
 import { verifyProgram, type CheckResult } from '../verifier/verify.js';
+import { confirmReport } from '../counterexamples/confirm.js';
 import type { SourceHost } from '../frontend/modules.js';
 
 export interface Expectation {
@@ -70,7 +71,7 @@ export async function checkProgram(
     return { mismatches, results: [] };
   }
   if (expectedErrors.length > 0) mismatches.push('expected a frontend error, but the program was accepted');
-  const report = await verifyProgram(c.ir, { solver, timeoutMs: opts.timeoutMs ?? 4000 });
+  const report = confirmReport(c.ir, await verifyProgram(c.ir, { solver, timeoutMs: opts.timeoutMs ?? 4000 }));
   const actual: (ActualCheck & { r: CheckResult })[] = report.results.map((r) => ({
     kind: r.check.kind,
     line: lineColOf(c.files.get(r.check.span.file)!, r.check.span.start).line,

@@ -269,6 +269,27 @@ export function numberFingerprints(hashes: readonly string[]): string[] {
   });
 }
 
+/**
+ * Fingerprints of every check, numbered over all checks in source order
+ * (whether or not a report shows proved ones, so that SARIF's and JSON's agree
+ * and `--include-proved` never changes them).
+ */
+export function checkFingerprints(results: readonly CheckResult[], locator: Locator): Map<CheckResult, string> {
+  const sorted = results
+    .map((r) => ({ r, p: locator.position(r.check.span) }))
+    .sort((a, b) => comparePositions(a.p, b.p) || a.r.check.id - b.r.check.id);
+  const prints = numberFingerprints(sorted.map(({ r }) => checkLineHash(r.check, locator.primaryLineText(r.check.span))));
+  return new Map(sorted.map(({ r }, i) => [r, prints[i]!]));
+}
+
+export function diagnosticFingerprints(diagnostics: readonly Diagnostic[], locator: Locator): Map<Diagnostic, string> {
+  const sorted = diagnostics
+    .map((d) => ({ d, p: locator.position(d.span) }))
+    .sort((a, b) => comparePositions(a.p, b.p) || cmp(a.d.code, b.d.code) || cmp(a.d.message, b.d.message));
+  const prints = numberFingerprints(sorted.map(({ d }) => diagnosticLineHash(d, locator.primaryLineText(d.span))));
+  return new Map(sorted.map(({ d }, i) => [d, prints[i]!]));
+}
+
 // ---------------------------------------------------------------- summaries
 
 export interface VerdictCounts {

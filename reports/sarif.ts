@@ -18,16 +18,15 @@ import type { Span } from '../frontend/span.js';
 import type { CheckResult, RawCounterexample } from '../verifier/verify.js';
 import type { Position, ReportInput } from './model.js';
 import {
+  checkFingerprints,
   checkHeadline,
-  checkLineHash,
   comparePositions,
   counterexampleInputs,
   describeInputs,
   describeValues,
-  diagnosticLineHash,
+  diagnosticFingerprints,
   isConfirmed,
   Locator,
-  numberFingerprints,
   roundMs,
   rootUri,
   sentence,
@@ -67,7 +66,6 @@ interface Entry {
   readonly result: sarif.Result;
   readonly position: Position;
   readonly ruleId: string;
-  readonly lineHash: string;
   /** 0 = error, 1 = warning, 2 = note, 3 = pass: what is dropped last. */
   readonly priority: number;
   /** Tie-breaker for a total order. */
@@ -77,7 +75,14 @@ interface Entry {
 export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.Log {
   const limits: SarifLimits = { ...GITHUB_LIMITS, ...options.limits };
   const locator = new Locator(input);
-  const ctx: Ctx = { input, locator, limits, resultNotes: [] };
+  const ctx: Ctx = {
+    input,
+    locator,
+    limits,
+    resultNotes: [],
+    checkPrints: checkFingerprints(input.results, locator),
+    diagnosticPrints: diagnosticFingerprints(input.diagnostics, locator),
+  };
 
   const entries: Entry[] = [];
   for (const r of input.results) {
@@ -88,14 +93,9 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
   entries.sort(
     (a, b) => comparePositions(a.position, b.position) || cmpStr(a.ruleId, b.ruleId) || cmpStr(a.tie, b.tie),
   );
-  // Occurrence numbers are assigned over the full, sorted list, before any
-  // truncation, so that dropping results never renumbers the others.
-  const fingerprints = numberFingerprints(entries.map((e) => e.lineHash));
-  entries.forEach((e, i) => {
-    e.result.partialFingerprints = { primaryLocationLineHash: fingerprints[i]! };
-  });
 
-  const rules = RULES.slice(0, limits.maxRulesPerRun);
+  // 20 check kinds plus the diagnostic catalogue: far below maxRulesPerRun (a test asserts it).
+  const rules = [...RULES];
   const rootHref = rootUri(input.root);
   const summary = summarize(input);
   const build = (kept: readonly Entry[], dropped: number): sarif.Log => {
@@ -169,6 +169,8 @@ interface Ctx {
   readonly limits: SarifLimits;
   /** Notes about per-result truncation, for the run's notifications. */
   readonly resultNotes: string[];
+  readonly checkPrints: ReadonlyMap<CheckResult, string>;
+  readonly diagnosticPrints: ReadonlyMap<Diagnostic, string>;
 }
 
 function physical(pos: Position): sarif.PhysicalLocation {
@@ -237,13 +239,13 @@ function checkEntry(ctx: Ctx, r: CheckResult): Entry {
     locations: [{ physicalLocation: physical(position) }],
     ...(rel.locations.length > 0 ? { relatedLocations: rel.locations } : {}),
     ...(codeFlows ? { codeFlows } : {}),
+    partialFingerprints: { primaryLocationLineHash: ctx.checkPrints.get(r)! },
     properties,
   };
   return {
     result,
     position,
     ruleId: c.kind,
-    lineHash: checkLineHash(c, locator.primaryLineText(c.span)),
     priority: level === 'error' ? 0 : level === 'warning' ? 1 : 3,
     tie: `c${String(c.id).padStart(10, '0')}${c.key}`,
   };
@@ -300,13 +302,13 @@ function diagnosticEntry(ctx: Ctx, d: Diagnostic): Entry {
     message: { text },
     locations: [{ physicalLocation: physical(position) }],
     ...(rel.locations.length > 0 ? { relatedLocations: rel.locations } : {}),
+    partialFingerprints: { primaryLocationLineHash: ctx.diagnosticPrints.get(d)! },
     properties: { check: 'error', code: d.code, name: CATALOGUE_NAMES.get(d.code) ?? d.code, severity: d.severity },
   };
   return {
     result,
     position,
     ruleId: d.code,
-    lineHash: diagnosticLineHash(d, ctx.locator.primaryLineText(d.span)),
     priority: d.severity === 'error' ? 0 : d.severity === 'warning' ? 1 : 2,
     tie: `d${d.message}`,
   };

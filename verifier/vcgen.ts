@@ -103,6 +103,8 @@ export interface PathStep {
   readonly taken: Term;
   /** Terms whose model values are shown at this step. */
   readonly values: readonly { readonly name: string; readonly term: Term; readonly type: Type }[];
+  /** Set on the step of a `perform`: its label (`perform#2`). */
+  readonly perform?: string;
 }
 
 export interface CellVC {
@@ -1164,7 +1166,7 @@ class CellGen {
       }
       void env;
     }
-    this.step(st, e.span, `${e.effect.split('.').pop()}.${e.op} returns`, [{ name: label, term: result, type: e.type }]);
+    if (this.quantDepth === 0) st.path.push({ span: e.span, what: `${e.effect.split('.').pop()}.${e.op} returns`, taken: st.pc, values: [{ name: label, term: result, type: e.type }], perform: label });
     return result;
   }
 

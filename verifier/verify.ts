@@ -26,8 +26,8 @@ import type { QueryResult, SolverBackend, SolverQuery } from './solver/types.js'
 export interface RawCounterexample {
   /** Parameter values, as Lumen literals, in parameter order. */
   readonly inputs: readonly { readonly name: string; readonly value: string; readonly type: Type; readonly raw: ModelValue }[];
-  /** Results of performs, in order (`perform#1`, …). */
-  readonly performs: readonly { readonly label: string; readonly value: string; readonly raw: ModelValue }[];
+  /** Results of the performs on the failing path, in order (`perform#1`, …). */
+  readonly performs: readonly { readonly label: string; readonly value: string; readonly raw: ModelValue; readonly type: Type }[];
   /** The steps taken on the failing path, with values. */
   readonly path: readonly { readonly span: PathStep['span']; readonly what: string; readonly values: readonly { name: string; value: string }[] }[];
   /** Found by bounded unrolling of loops (depth), or on an exact path (0). */
@@ -36,7 +36,12 @@ export interface RawCounterexample {
 
 export type Verdict =
   | { readonly kind: 'proved' }
-  | { readonly kind: 'refuted'; readonly counterexample: RawCounterexample }
+  /**
+   * `confirmed`: the counterexample was replayed on the VM and the same check
+   * failed (set by counterexamples/confirm.ts; false until then, or when the
+   * inputs cannot be built on the VM — `note` says why).
+   */
+  | { readonly kind: 'refuted'; readonly counterexample: RawCounterexample; readonly confirmed: boolean; readonly note?: string }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 export interface CheckResult {
@@ -224,7 +229,7 @@ function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
     if (check.kind === 'termination' && check.expr !== 'decreases' && check.failure.includes('guessed')) {
       return { kind: 'unknown', reason: 'the guessed termination measure does not decrease; add a `decreases` clause' };
     }
-    return { kind: 'refuted', counterexample: p.refuted };
+    return { kind: 'refuted', counterexample: p.refuted, confirmed: false };
   }
   if (p.approxSat) {
     if (check.kind === 'termination' && (check.expr === 'decreases' || check.failure.includes('guessed'))) {
@@ -256,17 +261,27 @@ function counterexample(vc: CellVC, e: Emission, values: readonly ModelValue[], 
     const raw = values[i++]!;
     return { name: inp.name, value: renderValue(raw, inp.type), type: inp.type, raw };
   });
-  const performs = vc.performs.map((p) => {
+  const allPerforms = vc.performs.map((p) => {
     const raw = values[i++]!;
-    return { label: p.label, value: renderValue(raw, p.type), raw };
+    return { label: p.label, value: renderValue(raw, p.type), raw, type: p.type };
   });
   const path: RawCounterexample['path'][number][] = [];
+  const takenPerforms: string[] = [];
   for (const step of e.path.slice(0, MAX_PATH)) {
     const taken = values[i++];
     const stepValues = step.values.map((v) => ({ name: v.name, value: renderValue(values[i++]!, v.type) }));
-    if (taken && taken.kind === 'bool' && taken.value) path.push({ span: step.span, what: step.what, values: stepValues });
+    if (taken && taken.kind === 'bool' && taken.value) {
+      path.push({ span: step.span, what: step.what, values: stepValues });
+      if (step.perform) takenPerforms.push(step.perform);
+    }
   }
-  // Keep only the performs that happened on this path.
+  // The performs that happened on this path, in the order they happened,
+  // renumbered `perform#1`, `perform#2`, … as the replay handler answers them.
+  const byLabel = new Map(allPerforms.map((p) => [p.label, p]));
+  const performs =
+    e.path.length <= MAX_PATH
+      ? takenPerforms.map((l, k) => ({ ...byLabel.get(l)!, label: `perform#${k + 1}` }))
+      : allPerforms;
   return { inputs, performs, path, unrolled: depth };
 }
 

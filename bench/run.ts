@@ -1,0 +1,37 @@
+// `npm run bench`: performance figures, printed as tables with ratios.
+// Speed targets live here, never in timed unit tests.
+//
+// Sections:
+//   frontend  — parse + type check of a generated ~50,000-line program (target ≥ 250,000 lines/s)
+//   verify    — the whole proofs-tests corpus: wall time, solver share, checks/s (target: outside-solver ≤ 10%)
+// Run one section with `npm run bench -- frontend` (or verify).
+
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchFrontend } from './frontend.js';
+import { benchVerify } from './verify.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (s: string): boolean => only.length === 0 || only.includes(s);
+  if (want('frontend')) await benchFrontend();
+  if (want('verify')) await benchVerify(repoRoot);
+}
+
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,122 @@
+// Counterexample replay: run the refuted check's cell on the VM with the
+// model's inputs, every runtime check on, effects answered from the recorded
+// perform results, and confirm that the same check fails. Only a confirmed
+// counterexample makes a check `refuted`; anything else is `unknown`
+// ("counterexample not confirmed"), so the encoding's over-approximations can
+// never produce a false error.
+
+import type { Type } from '../frontend/types.js';
+import type { BytecodeProgram } from '../backend/index.js';
+import { runCell, values, type RunResult, type Value } from '../vm/index.js';
+import { int64 } from '../vm/index.js';
+import type { ModelValue } from '../verifier/smtlib/model.js';
+import type { RawCounterexample } from '../verifier/verify.js';
+
+export type ReplayOutcome =
+  | { readonly kind: 'confirmed'; readonly run: RunResult }
+  | { readonly kind: 'not-confirmed'; readonly detail: string; readonly run: RunResult }
+  | { readonly kind: 'not-executable'; readonly detail: string };
+
+/** Builds a VM value from a model value of the given Lumen type; null when it cannot be built. */
+export function toVmValue(v: ModelValue, t: Type, prog: BytecodeProgram): Value | null {
+  switch (t.kind) {
+    case 'Int':
+      return v.kind === 'int' ? int64.normalize(v.value) : null;
+    case 'Bool':
+      return v.kind === 'bool' ? v.value : null;
+    case 'String':
+      return v.kind === 'string' ? v.value : null;
+    case 'Float':
+      return v.kind === 'float' ? v.value : v.kind === 'real' ? Number(v.num) / Number(v.den) : null;
+    case 'Null':
+    case 'Never':
+      return null;
+    case 'List': {
+      if (v.kind !== 'seq') return null;
+      const out: Value[] = [];
+      for (const e of v.elems) {
+        const x = toVmValue(e, t.elem, prog);
+        if (x === null && t.elem.kind !== 'Null') return null;
+        out.push(x);
+      }
+      return out;
+    }
+    case 'Tuple': {
+      if (v.kind !== 'datatype') return null;
+      const items = buildAll(v.args, t.elems, prog);
+      return items ? values.tuple(items) : null;
+    }
+    case 'Record': {
+      if (v.kind !== 'datatype') return null;
+      const items = buildAll(v.args, t.info.fields.map((f) => f.type.type), prog);
+      return items ? values.record(prog, t.info.qualifiedName, items) : null;
+    }
+    case 'Enum': {
+      if (v.kind !== 'datatype') return null;
+      const variantName = v.ctor.split('!').pop() ?? '';
+      const variant = t.info.variants.find((x) => x.name === variantName);
+      if (!variant) return null;
+      const items = buildAll(v.args, variant.fields.map((f) => f.type.type), prog);
+      return items ? values.variant(prog, t.info.qualifiedName, variantName, items) : null;
+    }
+    case 'Result': {
+      if (v.kind !== 'datatype' || v.args.length !== 1) return null;
+      const isOk = v.ctor.endsWith('!ok');
+      const inner = toVmValue(v.args[0]!, isOk ? t.ok : t.err, prog);
+      return inner === null && (isOk ? t.ok : t.err).kind !== 'Null' ? null : isOk ? values.ok(inner) : values.err(inner);
+    }
+    case 'Union': {
+      if (v.kind !== 'datatype' || v.args.length !== 1) return null;
+      const member = t.members[Number(v.ctor.split('!').pop())];
+      if (!member) return null;
+      if (member.kind === 'Null') return null;
+      return toVmValue(v.args[0]!, member, prog);
+    }
+    default:
+      return null;
+  }
+}
+
+function buildAll(args: readonly ModelValue[], types: readonly Type[], prog: BytecodeProgram): Value[] | null {
+  const out: Value[] = [];
+  for (let i = 0; i < types.length; i++) {
+    const a = args[i];
+    if (!a) return null;
+    const x = toVmValue(a, types[i]!, prog);
+    if (x === null && types[i]!.kind !== 'Null') return null;
+    out.push(x);
+  }
+  return out;
+}
+
+/** Fuel for a replay: counterexamples are small, a runaway replay is not a confirmation. */
+const REPLAY_FUEL = 5_000_000;
+
+export function replay(prog: BytecodeProgram, cell: string, checkId: number, cx: RawCounterexample): ReplayOutcome {
+  const args: Value[] = [];
+  for (const input of cx.inputs) {
+    const v = toVmValue(input.raw, input.type, prog);
+    if (v === null && input.type.kind !== 'Null') return { kind: 'not-executable', detail: `the value of \`${input.name}\` (${input.value}) cannot be built on the VM` };
+    args.push(v);
+  }
+  let next = 0;
+  const performs = cx.performs;
+  const run = runCell(prog, cell, args, {
+    fuel: REPLAY_FUEL,
+    stdout: () => undefined,
+    effects: (_effect, _op, _args) => {
+      const p = performs[next++];
+      if (!p) return undefined;
+      return toVmValue(p.raw, p.type, prog) ?? undefined;
+    },
+  });
+  if (run.kind === 'check-failed' && run.check === checkId) return { kind: 'confirmed', run };
+  if (run.kind === 'halt' && run.check === checkId) return { kind: 'confirmed', run };
+  const what =
+    run.kind === 'ok'
+      ? 'the cell ran to completion'
+      : run.kind === 'check-failed'
+        ? `a different check failed first (${run.checkKind} at check #${run.check})`
+        : `the run ended with ${run.kind}`;
+  return { kind: 'not-confirmed', detail: what, run };
+}
