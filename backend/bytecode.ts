@@ -20,6 +20,8 @@ import type { Desc, Value } from '../vm/value.js';
 export const enum Op {
   NOP,
   MOVE,
+  /** `a = b; b = b + imm` (unchecked): the step of a counted `for` loop. */
+  MOVE_ADDI,
   LOADK,
   LOADI,
   LOADNULL,
@@ -70,6 +72,26 @@ export const enum Op {
   JNGE,
   JNEQ,
   JNNE,
+  // Compare a register with an immediate Int and jump when the comparison is false.
+  JNLTI,
+  JNLEI,
+  JNGTI,
+  JNGEI,
+  JNEQI,
+  JNNEI,
+  // Jump when the comparison is true (loop back edges).
+  JLT,
+  JLE,
+  JGT,
+  JGE,
+  JEQ,
+  JNE,
+  JLTI,
+  JLEI,
+  JGTI,
+  JGEI,
+  JEQI,
+  JNEI,
   // Strings and lists.
   CONCAT_STR,
   CONCAT_LIST,
@@ -111,9 +133,14 @@ export const enum Op {
   TO_INT_CHECKED,
   // Calls and checks.
   CALL,
+  CALL_EXTERN,
   OUTARG,
   RET,
   CHECK,
+  /** Loop measure about to run the body: trap unless `m >= 0`; then `prev = m`. */
+  MEASURE_START,
+  /** Loop measure after an iteration: trap unless `m < prev`. */
+  MEASURE_STEP,
   MATCH_FAIL,
   NONNULL,
   HALT,
@@ -138,6 +165,7 @@ export const enum Op {
 export const OP_FORMATS: readonly (readonly [name: string, format: string])[] = [
   ['NOP', ''],
   ['MOVE', 'rr'],
+  ['MOVE_ADDI', 'rri'],
   ['LOADK', 'rk'],
   ['LOADI', 'ri'],
   ['LOADNULL', 'r'],
@@ -183,6 +211,24 @@ export const OP_FORMATS: readonly (readonly [name: string, format: string])[] = 
   ['JNGE', 'rrj'],
   ['JNEQ', 'rrj'],
   ['JNNE', 'rrj'],
+  ['JNLTI', 'rij'],
+  ['JNLEI', 'rij'],
+  ['JNGTI', 'rij'],
+  ['JNGEI', 'rij'],
+  ['JNEQI', 'rij'],
+  ['JNNEI', 'rij'],
+  ['JLT', 'rrj'],
+  ['JLE', 'rrj'],
+  ['JGT', 'rrj'],
+  ['JGE', 'rrj'],
+  ['JEQ', 'rrj'],
+  ['JNE', 'rrj'],
+  ['JLTI', 'rij'],
+  ['JLEI', 'rij'],
+  ['JGTI', 'rij'],
+  ['JGEI', 'rij'],
+  ['JEQI', 'rij'],
+  ['JNEI', 'rij'],
   ['CONCAT_STR', 'rrr'],
   ['CONCAT_LIST', 'rrr'],
   ['APPEND_VAR', 'rr'],
@@ -220,9 +266,12 @@ export const OP_FORMATS: readonly (readonly [name: string, format: string])[] = 
   ['TO_INT', 'rr'],
   ['TO_INT_CHECKED', 'rrs'],
   ['CALL', 'rcrn'],
+  ['CALL_EXTERN', 'rcrn'],
   ['OUTARG', 'ri'],
   ['RET', 'r'],
   ['CHECK', 'rs'],
+  ['MEASURE_START', 'rrs'],
+  ['MEASURE_STEP', 'rrs'],
   ['MATCH_FAIL', 's'],
   ['NONNULL', 'rrs'],
   ['HALT', 'rs'],
@@ -250,7 +299,8 @@ export function opName(op: number): string {
 /** The registers a failing check reports, with the names and types to print them. */
 export interface CheckSite {
   readonly check: number;
-  readonly values: readonly { readonly name: string; readonly reg: number; readonly type: Type }[];
+  /** Each value is read from `reg`, or is the constant `literal` when given (an immediate operand). */
+  readonly values: readonly { readonly name: string; readonly reg: number; readonly type: Type; readonly literal?: string }[];
 }
 
 /** A `handle` expression: where its value goes, where it continues, and its handlers. */
@@ -273,12 +323,18 @@ export interface Chunk {
   readonly spanOffsets: Int32Array;
   readonly spanValues: readonly Span[];
   readonly registerCount: number;
+  /**
+   * Where CALL enters. Code before it checks the well-definedness of the
+   * cell's own `requires` clauses, which only a host call (runCell) needs: a
+   * call site has already evaluated those clauses as its precondition checks.
+   */
+  readonly callEntry: number;
   readonly paramCount: number;
   readonly paramTypes: readonly Type[];
   readonly ret: Type;
   readonly sites: readonly CheckSite[];
   readonly handles: readonly HandleInfo[];
-  /** Registers of list variables updated in place; their ownership marks are reset at entry. */
+  /** Registers of list variables updated in place (the prologue resets their ownership marks with DISOWN). */
   readonly ownerRegs: Int32Array;
   /** Host-implemented (`extern cell`): no code. */
   readonly extern: boolean;

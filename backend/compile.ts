@@ -238,11 +238,15 @@ class CellCompiler {
     this.maxReg = n;
     this.highWater = n;
 
+    let callEntry = 0;
     if (body) {
+      this.entryRequires();
+      callEntry = this.here();
       this.span = cell.span;
+      // Ownership marks left in these registers by an earlier frame must not leak into this one.
+      for (const r of this.ownerRegs) this.emit(Op.DISOWN, r);
       for (const [pid, ov] of cell.oldVars) this.emit(Op.MOVE, this.regOf.get(ov.id)!, this.regOf.get(pid)!);
       for (const [eff, r] of this.snapRegs) this.emit(Op.SNAP, r, this.prog.effectIndex(eff));
-      this.entryRequires();
       if (this.measureReg >= 0) {
         const m = this.specValue(cell.decreases!);
         if (m !== null) this.emit(Op.MOVE, this.measureReg, m);
@@ -254,7 +258,7 @@ class CellCompiler {
         this.span = body.value.span;
         const r = this.expr(body.value, ANY);
         this.emit(Op.RET, r);
-      } else {
+      } else if (body.stmts[body.stmts.length - 1]?.kind !== 'Return') {
         const r = this.temp();
         this.emit(Op.LOADNULL, r);
         this.emit(Op.RET, r);
@@ -269,6 +273,7 @@ class CellCompiler {
       spanOffsets: Int32Array.from(this.spanOffsets),
       spanValues: this.spanValues,
       registerCount: Math.max(this.maxReg, 1),
+      callEntry,
       paramCount: cell.params.length,
       paramTypes: cell.params.map((p) => p.v.type),
       ret: cell.ret,
@@ -498,18 +503,43 @@ class CellCompiler {
   // ------------------------------------------------------------ statements
 
   private blockStmts(b: IrBlock): void {
-    for (const s of b.stmts) {
+    const stmts = b.stmts;
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i]!;
       const mark = this.nextReg;
-      this.stmt(s);
+      const step = this.forStep(s, stmts[i + 1]);
+      if (step !== null) {
+        this.span = s.span;
+        this.emit(Op.MOVE_ADDI, this.reg((s as { v: IrVar }).v), this.reg((stmts[i + 1] as { v: IrVar }).v), step);
+        i++;
+      } else {
+        this.stmt(s);
+      }
       this.nextReg = mark;
     }
+  }
+
+  /**
+   * `let x = k` followed by `k = k + c` (unchecked): the step the lowering
+   * emits at the top of a counted `for` body. Returns `c`, or null.
+   */
+  private forStep(s: IrStmt, next: IrStmt | undefined): number | null {
+    if (s.kind !== 'Let' || s.init.kind !== 'Var' || !next || next.kind !== 'Assign') return null;
+    const counter = s.init.v;
+    const v = next.value;
+    if (next.v.id !== counter.id || s.v.id === counter.id || v.kind !== 'IntOp' || v.op !== '+') return null;
+    if (v.left.kind !== 'Var' || v.left.v.id !== counter.id || v.right.kind !== 'Const' || v.right.value.kind !== 'Int') return null;
+    if (v.overflow !== null && !this.isProved(v.overflow)) return null;
+    if (this.ownerRegs.has(this.reg(s.v)) || this.ownerRegs.has(this.reg(counter))) return null;
+    return smallInt(v.right.value.value);
   }
 
   private block(b: IrBlock, dst: number): number {
     this.blockStmts(b);
     if (b.value !== null) return this.expr(b.value, dst);
+    if (dst === DISCARD) return DISCARD;
     const d = this.want(dst);
-    if (dst !== DISCARD) this.emit(Op.LOADNULL, d);
+    this.emit(Op.LOADNULL, d);
     return d;
   }
 
@@ -576,11 +606,46 @@ class CellCompiler {
     if (t !== r) this.emit(Op.MOVE, r, t);
   }
 
+  /**
+   * `return value`. A conditional value returns from each branch (no jump to a
+   * join point); without postconditions to check, a variable is returned
+   * from its own register.
+   */
   private ret(value: IrExpr, posts: readonly { check: CheckId; cond: IrExpr }[]): void {
+    const mark = this.nextReg;
+    if (value.kind === 'If') {
+      this.span = value.span;
+      const toElse = this.cond(value.cond);
+      this.retBlock(value.then, posts);
+      this.patch(toElse);
+      this.retBlock(value.else, posts);
+      return;
+    }
+    if (value.kind === 'Block') {
+      this.retBlock(value.block, posts);
+      this.nextReg = mark;
+      return;
+    }
+    const checked = posts.filter((p) => !this.isProved(p.check));
+    if (checked.length === 0) {
+      const r = this.expr(value, ANY);
+      this.emit(Op.RET, r);
+      this.nextReg = mark;
+      return;
+    }
     const result = this.reg(this.cell.resultVar);
     this.expr(value, result);
     this.checkPosts(posts, result);
     this.emit(Op.RET, result);
+    this.nextReg = mark;
+  }
+
+  private retBlock(b: IrBlock, posts: readonly { check: CheckId; cond: IrExpr }[]): void {
+    const mark = this.nextReg;
+    this.blockStmts(b);
+    if (b.value !== null) this.ret(b.value, posts);
+    else this.ret({ kind: 'Const', value: { kind: 'Null' }, type: NULL_T, span: b.span }, posts);
+    this.nextReg = mark;
   }
 
   private checkPosts(posts: readonly { check: CheckId; cond: IrExpr }[], result: number): void {
@@ -589,41 +654,46 @@ class CellCompiler {
     }
   }
 
+  /**
+   * Loops are rotated: the condition is tested at the bottom and jumps back
+   * to the body when true. With a run-time termination measure, the first
+   * test is peeled off so that the measure is evaluated once per iteration:
+   * at the end of an iteration it must have decreased, and the same value
+   * must be >= 0 when the body is about to run again.
+   */
   private whileLoop(s: Extract<IrStmt, { kind: 'While' }>): void {
     for (const inv of s.invariants) {
       this.span = inv.span;
       this.specCheck(inv.cond, inv.entryCheck, false);
     }
-    const dec = s.decreases !== null && s.decreases.expr !== null && !this.isProved(s.decreases.check) ? s.decreases : null;
+    let dec = s.decreases !== null && s.decreases.expr !== null && !this.isProved(s.decreases.check) ? s.decreases : null;
+    if (dec && !analyzeUnknowns(dec.expr!, 0, new Map())) dec = null;
+    const loop: LoopCtx = { breaks: [], continues: [], handleDepth: this.handleDepth };
     let prev = -1;
-    if (dec) prev = this.temp();
-    this.span = s.span;
-    const head = this.here();
-    const exits = this.cond(s.cond);
-    const measureCheck = (first: boolean): void => {
-      if (!dec) return;
-      this.span = dec.expr!.span;
+    let m = -1;
+    const measure = (): void => {
+      this.span = dec!.expr!.span;
       const mark = this.nextReg;
-      const m = this.specValue(dec.expr!);
-      if (m !== null) {
-        const t = this.temp();
-        if (first) {
-          const z = this.temp();
-          this.emit(Op.LOADI, z, 0);
-          this.emit(Op.LE, t, z, m);
-        } else {
-          this.emit(Op.LT, t, m, prev);
-        }
-        const values = [{ name: 'measure', reg: m, type: INT_T }];
-        if (!first) values.push({ name: 'previous measure', reg: prev, type: INT_T });
-        this.sites.push({ check: dec.check, values });
-        this.emit(Op.CHECK, t, this.sites.length - 1);
-        if (first) this.emit(Op.MOVE, prev, m);
-      }
+      const r = this.specValue(dec!.expr!)!;
+      if (r !== m) this.emit(Op.MOVE, m, r);
       this.nextReg = mark;
     };
-    measureCheck(true);
-    const loop: LoopCtx = { breaks: [], continues: [], handleDepth: this.handleDepth };
+    let toTest = -1;
+    if (dec) {
+      prev = this.temp();
+      m = this.temp();
+      this.span = s.span;
+      loop.breaks.push(...this.cond(s.cond));
+      measure();
+    } else {
+      this.span = s.span;
+      toTest = this.emitJump(Op.JMP);
+    }
+    const body = this.here();
+    if (dec) {
+      this.sites.push({ check: dec.check, values: [{ name: 'measure', reg: m, type: INT_T }] });
+      this.emit(Op.MEASURE_START, m, prev, this.sites.length - 1);
+    }
     this.loops.push(loop);
     this.blockStmts(s.body);
     if (s.body.value !== null) {
@@ -637,10 +707,21 @@ class CellCompiler {
       this.span = inv.span;
       this.specCheck(inv.cond, inv.preservedCheck, false);
     }
-    measureCheck(false);
+    if (dec) {
+      measure();
+      this.sites.push({
+        check: dec.check,
+        values: [
+          { name: 'measure', reg: m, type: INT_T },
+          { name: 'previous measure', reg: prev, type: INT_T },
+        ],
+      });
+      this.emit(Op.MEASURE_STEP, m, prev, this.sites.length - 1);
+    } else {
+      this.patch([toTest]);
+    }
     this.span = s.span;
-    this.emit(Op.JMP, head);
-    this.patch(exits);
+    for (const p of this.condTrue(s.cond)) this.code[p] = body;
     this.patch(loop.breaks);
   }
 
@@ -664,6 +745,8 @@ class CellCompiler {
           this.patch([toBody]);
           return rightFalse;
         }
+        case 'Not':
+          return this.condTrue(e.operand);
         case 'Implies': {
           if (!this.spec) break;
           // `a implies b` is `not a or b`.
@@ -673,6 +756,8 @@ class CellCompiler {
           return bFalse;
         }
         case 'Cmp': {
+          const imm = this.immediateCompare(e);
+          if (imm !== null) return [imm];
           const op = fusedJump(e.op, e.operand);
           if (op === null) break;
           const [a, b] = this.operands(e.left, e.right, false);
@@ -687,6 +772,65 @@ class CellCompiler {
     } finally {
       this.nextReg = mark;
     }
+  }
+
+  /** Compiles a Bool condition as jumps taken when it is true (falls through when false). */
+  private condTrue(e: IrExpr): number[] {
+    const mark = this.nextReg;
+    try {
+      switch (e.kind) {
+        case 'Const':
+          if (e.value.kind === 'Bool') return e.value.value ? [this.emitJump(Op.JMP)] : [];
+          break;
+        case 'And': {
+          const leftFalse = this.cond(e.left);
+          const t = this.condTrue(e.right);
+          this.patch(leftFalse);
+          return t;
+        }
+        case 'Or':
+          return [...this.condTrue(e.left), ...this.condTrue(e.right)];
+        case 'Not':
+          return this.cond(e.operand);
+        case 'Cmp': {
+          const imm = this.immediateCompare(e, true);
+          if (imm !== null) return [imm];
+          const op = fusedJump(e.op, e.operand, true);
+          if (op === null) break;
+          const [a, b] = this.operands(e.left, e.right, false);
+          this.span = e.span;
+          return [this.emitJump(op, a, b)];
+        }
+        default:
+          break;
+      }
+      const r = this.expr(e, ANY, false);
+      return [this.emitJump(Op.JMPT, r)];
+    } finally {
+      this.nextReg = mark;
+    }
+  }
+
+  /** `x < 2`, `0 <= i`: an Int comparison with a small constant as one jump; null when not applicable. */
+  private immediateCompare(e: Extract<IrExpr, { kind: 'Cmp' }>, whenTrue = false): number | null {
+    if (e.operand.kind !== 'Int') return null;
+    const constOf = (x: IrExpr): number | null => (x.kind === 'Const' && x.value.kind === 'Int' ? smallInt(x.value.value) : null);
+    let op = e.op;
+    let other = e.left;
+    let k = constOf(e.right);
+    if (k === null) {
+      k = constOf(e.left);
+      if (k === null) return null;
+      other = e.right;
+      // `k < x` is `x > k`.
+      op = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' } as const)[op];
+    }
+    const jump = whenTrue
+      ? { '<': Op.JLTI, '<=': Op.JLEI, '>': Op.JGTI, '>=': Op.JGEI, '==': Op.JEQI, '!=': Op.JNEI }[op]
+      : { '<': Op.JNLTI, '<=': Op.JNLEI, '>': Op.JNGTI, '>=': Op.JNGEI, '==': Op.JNEQI, '!=': Op.JNNEI }[op];
+    const a = this.expr(other, ANY, false);
+    this.span = e.span;
+    return this.emitJump(jump, a, k);
   }
 
   /**
@@ -848,9 +992,13 @@ class CellCompiler {
       case 'Builtin':
         return this.builtin(e, dst);
       case 'If': {
-        const d = this.want(dst);
+        const d = dst === DISCARD ? DISCARD : this.want(dst);
         const toElse = this.cond(e.cond);
         this.block(e.then, d);
+        if (d === DISCARD && e.else.stmts.length === 0 && e.else.value === null) {
+          this.patch(toElse);
+          return d;
+        }
         const toEnd = this.emitJump(Op.JMP);
         this.patch(toElse);
         this.block(e.else, d);
@@ -1017,7 +1165,10 @@ class CellCompiler {
     this.nextReg = mark;
     const d = this.want(dst);
     this.span = e.span;
-    const values = (): CheckSite['values'] => [this.operandValue(e.left, a, 'left', INT_T), ...(b >= 0 ? [this.operandValue(e.right, b, 'right', INT_T)] : [])];
+    const values = (): CheckSite['values'] => [
+      this.operandValue(e.left, a, 'left', INT_T),
+      b >= 0 ? this.operandValue(e.right, b, 'right', INT_T) : { name: 'right', reg: -1, type: INT_T, literal: String(imm) },
+    ];
     const ov = this.spec ? -1 : this.site(e.overflow, values());
     switch (e.op) {
       case '+':
@@ -1094,7 +1245,7 @@ class CellCompiler {
     // arguments into the callee's window before anything is written back.
     this.nextReg = mark;
     const d = this.want(dst);
-    this.emit(Op.CALL, d, calleeIndex, start, e.args.length);
+    this.emit(callee.extern || callee.body === null ? Op.CALL_EXTERN : Op.CALL, d, calleeIndex, start, e.args.length);
     for (const m of e.mutRefs) this.emit(Op.OUTARG, this.reg(m.v), m.arg);
     for (const b of e.budgets) {
       const snap = this.snapRegs.get(b.effect);
@@ -1230,7 +1381,7 @@ class CellCompiler {
   }
 
   private match(e: Extract<IrExpr, { kind: 'Match' }>, dst: number): number {
-    const d = this.want(dst);
+    const d = dst === DISCARD ? DISCARD : this.want(dst);
     const mark = this.nextReg;
     const s = this.expr(e.scrutinee, ANY);
     const ends: number[] = [];
@@ -1415,8 +1566,11 @@ function writesDstLast(e: IrExpr): boolean {
     case 'MakeList':
     case 'MakeTuple':
     case 'Interp':
-    case 'Builtin':
     case 'IsType':
+      return true;
+    case 'Builtin':
+      // `to_float` of a Float and `to_int` of an Int compile to their argument.
+      if ((e.name === 'to_float' || e.name === 'to_int') && typeOf(e.args[0]!).kind === (e.name === 'to_float' ? 'Float' : 'Int')) return writesDstLast(e.args[0]!);
       return true;
     case 'Call':
       return e.mutRefs.length === 0;
@@ -1436,23 +1590,24 @@ function mayWriteVars(e: IrExpr): boolean {
   return found;
 }
 
-function fusedJump(op: string, operand: Type): Op | null {
+/** The compare-and-jump for a comparison (jump when false, or when true); null when values need structural comparison. */
+function fusedJump(op: string, operand: Type, whenTrue = false): Op | null {
   const k = operand.kind;
   const ordered = k === 'Int' || k === 'Float' || k === 'String';
   const primitive = ordered || k === 'Bool' || k === 'Null';
   switch (op) {
     case '<':
-      return ordered ? Op.JNLT : null;
+      return ordered ? (whenTrue ? Op.JLT : Op.JNLT) : null;
     case '<=':
-      return ordered ? Op.JNLE : null;
+      return ordered ? (whenTrue ? Op.JLE : Op.JNLE) : null;
     case '>':
-      return ordered ? Op.JNGT : null;
+      return ordered ? (whenTrue ? Op.JGT : Op.JNGT) : null;
     case '>=':
-      return ordered ? Op.JNGE : null;
+      return ordered ? (whenTrue ? Op.JGE : Op.JNGE) : null;
     case '==':
-      return primitive ? Op.JNEQ : null;
+      return primitive ? (whenTrue ? Op.JEQ : Op.JNEQ) : null;
     case '!=':
-      return primitive ? Op.JNNE : null;
+      return primitive ? (whenTrue ? Op.JNE : Op.JNNE) : null;
     default:
       return null;
   }

@@ -27,6 +27,7 @@ export function disassembleChunk(prog: BytecodeProgram, chunk: Chunk, lineOf: (s
   let pc = 0;
   let lastPos = '';
   while (pc < chunk.code.length) {
+    if (pc === chunk.callEntry && pc > 0) out.push('      -- call entry (the code above runs only when the host calls this cell) --');
     const pos = lineOf(spanAt(chunk, pc));
     const shown = pos === lastPos ? '|'.padStart(Math.min(pos.length, 6)) : pos;
     lastPos = pos;

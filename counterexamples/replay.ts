@@ -11,6 +11,7 @@ import { runCell, values, type RunResult, type Value } from '../vm/index.js';
 import { int64 } from '../vm/index.js';
 import type { ModelValue } from '../verifier/smtlib/model.js';
 import type { RawCounterexample } from '../verifier/verify.js';
+import { listElements } from './values.js';
 
 export type ReplayOutcome =
   | { readonly kind: 'confirmed'; readonly run: RunResult }
@@ -32,9 +33,10 @@ export function toVmValue(v: ModelValue, t: Type, prog: BytecodeProgram): Value 
     case 'Never':
       return null;
     case 'List': {
-      if (v.kind !== 'seq') return null;
+      const elems = listElements(v);
+      if (!elems) return null;
       const out: Value[] = [];
-      for (const e of v.elems) {
+      for (const e of elems) {
         const x = toVmValue(e, t.elem, prog);
         if (x === null && t.elem.kind !== 'Null') return null;
         out.push(x);

@@ -31,8 +31,30 @@ export function renderValue(v: ModelValue, type: Type): string {
   }
 }
 
+/** The elements of a list value `mk(arr, len)` from a model. */
+export function listElements(v: ModelValue): ModelValue[] | null {
+  if (v.kind === 'seq') return [...v.elems];
+  if (v.kind !== 'datatype' || v.args.length !== 2) return null;
+  const [arr, len] = v.args;
+  if (!arr || !len || len.kind !== 'int' || arr.kind !== 'array') return null;
+  const n = Number(len.value);
+  if (n < 0 || n > 100_000) return null;
+  const out: ModelValue[] = [];
+  for (let i = 0; i < n; i++) {
+    const hit = arr.entries.find(([k]) => k.kind === 'int' && k.value === BigInt(i));
+    const val = hit ? hit[1] : arr.default;
+    if (!val) return null;
+    out.push(val);
+  }
+  return out;
+}
+
 function renderDatatype(v: Extract<ModelValue, { kind: 'datatype' }>, type: Type): string {
   switch (type.kind) {
+    case 'List': {
+      const elems = listElements(v);
+      return elems ? `[${elems.map((e) => renderValue(e, type.elem)).join(', ')}]` : '?';
+    }
     case 'Null':
       return 'null';
     case 'Record': {

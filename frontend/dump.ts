@@ -84,3 +84,18 @@ function render(x: unknown, indent: number): string {
   for (const [k, v] of fields(obj)) lines.push(`${pad}${k}=${render(v, indent + 2)}`);
   return lines.join('\n') + (named ? ')' : '}');
 }
+
+/**
+ * A deep copy of an AST value without its spans (`span` fields, and the
+ * `file` of the module), for comparing trees parsed from different text.
+ */
+export function stripSpans(x: unknown): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(stripSpans);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) {
+    if (k === 'span') continue;
+    out[k] = stripSpans(v);
+  }
+  return out;
+}

@@ -1,6 +1,11 @@
-// The lexer: turns the code of one source file into a flat array of tokens
-// (LANGUAGE.md §2). It never throws; malformed input becomes diagnostics and
-// the best token it can make.
+// The lexer: turns the code of one source file into tokens (LANGUAGE.md §2).
+// It never throws; malformed input becomes diagnostics and the best token it
+// can make.
+//
+// For speed the parser reads tokens as parallel typed arrays (`TokenBuffer`:
+// kind code, start, end), with no object per token; a token's value (name,
+// number, decoded string text) is derived from the source on demand by
+// `tokenValue`. `lex` gives the same tokens as objects, for tests and tools.
 //
 // Newlines are significant: a NEWLINE token ends a statement. Newlines are
 // suppressed after a trailing `\` and inside open `(`, `[` and `{`, except
@@ -35,7 +40,6 @@ export type Punct =
   | '**' | '++' | '+=' | '-=' | '*=' | '?' | '!' | '|';
 
 export type TokenKind =
-  // Token values are not stored: `tokenValue` derives them from the source text.
   /** Identifier, including the contextual words (`result`, `states`, …). `value` is the name. */
   | 'Ident'
   /** Integer literal; `value` is a non-negative bigint. */
@@ -100,6 +104,106 @@ const PUNCT_LIST: readonly Punct[] = [
   '+', '-', '*', '/', '//', '%', '**', '++', '+=', '-=', '*=', '?', '!', '|',
 ];
 
+/**
+ * Token codes, in the order of `TOKEN_KINDS` (a test checks that they
+ * agree). A `const enum`, so the compiled parser compares small integers.
+ */
+export const enum T {
+  EOF = 0,
+  NL = 1,
+  Ident = 2,
+  Int = 3,
+  Float = 4,
+  Str = 5,
+  RawStr = 6,
+  StrStart = 7,
+  StrMid = 8,
+  StrEnd = 9,
+  And = 10, // and
+  As = 11, // as
+  Assert = 12, // assert
+  Assume = 13, // assume
+  Break = 14, // break
+  Cell = 15, // cell
+  Continue = 16, // continue
+  Decreases = 17, // decreases
+  Effect = 18, // effect
+  Else = 19, // else
+  End = 20, // end
+  Ensures = 21, // ensures
+  Enum = 22, // enum
+  Exists = 23, // exists
+  Extern = 24, // extern
+  False = 25, // false
+  For = 26, // for
+  Forall = 27, // forall
+  Handle = 28, // handle
+  Halt = 29, // halt
+  If = 30, // if
+  Implies = 31, // implies
+  Import = 32, // import
+  In = 33, // in
+  Invariant = 34, // invariant
+  Let = 35, // let
+  Linear = 36, // linear
+  Match = 37, // match
+  Mut = 38, // mut
+  Not = 39, // not
+  Null = 40, // null
+  Old = 41, // old
+  Or = 42, // or
+  Owned = 43, // owned
+  Perform = 44, // perform
+  Pub = 45, // pub
+  Pure = 46, // pure
+  Record = 47, // record
+  Ref = 48, // ref
+  Requires = 49, // requires
+  Resume = 50, // resume
+  Return = 51, // return
+  Self = 52, // self
+  True = 53, // true
+  Type = 54, // type
+  Typestate = 55, // typestate
+  Where = 56, // where
+  While = 57, // while
+  With = 58, // with
+  LParen = 59, // (
+  RParen = 60, // )
+  LBracket = 61, // [
+  RBracket = 62, // ]
+  LBrace = 63, // {
+  RBrace = 64, // }
+  Comma = 65, // ,
+  Colon = 66, // :
+  Dot = 67, // .
+  DotDot = 68, // ..
+  DotDotEq = 69, // ..=
+  Arrow = 70, // ->
+  FatArrow = 71, // =>
+  Eq = 72, // =
+  EqEq = 73, // ==
+  NotEq = 74, // !=
+  Lt = 75, // <
+  Le = 76, // <=
+  Gt = 77, // >
+  Ge = 78, // >=
+  Plus = 79, // +
+  Minus = 80, // -
+  Star = 81, // *
+  Slash = 82, // /
+  SlashSlash = 83, // //
+  Percent = 84, // %
+  StarStar = 85, // **
+  PlusPlus = 86, // ++
+  PlusEq = 87, // +=
+  MinusEq = 88, // -=
+  StarEq = 89, // *=
+  Question = 90, // ?
+  Bang = 91, // !
+  Pipe = 92, // |
+}
+
 /** Every token kind; a token's code in `TokenBuffer.codes` is its index here. */
 export const TOKEN_KINDS: readonly TokenKind[] = [
   'EOF', 'NL', 'Ident', 'Int', 'Float', 'Str', 'RawStr', 'StrStart', 'StrMid', 'StrEnd',
@@ -115,30 +219,6 @@ const CODE_OF = new Map<TokenKind, number>(TOKEN_KINDS.map((k, i) => [k, i]));
 export function kindCode(kind: TokenKind): number {
   return CODE_OF.get(kind)!;
 }
-
-// Codes the lexer emits, as constants.
-const C_EOF = 0;
-const C_NL = 1;
-const C_IDENT = 2;
-const C_INT = 3;
-const C_FLOAT = 4;
-const C_STR = 5;
-const C_RAWSTR = 6;
-const C_STRSTART = 7;
-const C_STRMID = 8;
-const C_STREND = 9;
-const C_DOT = kindCode('.');
-
-/** Punctuation codes, by spelling. */
-const P = {
-  '(': kindCode('('), ')': kindCode(')'), '[': kindCode('['), ']': kindCode(']'), '{': kindCode('{'), '}': kindCode('}'),
-  ',': kindCode(','), ':': kindCode(':'), '.': kindCode('.'), '..': kindCode('..'), '..=': kindCode('..='),
-  '->': kindCode('->'), '=>': kindCode('=>'), '=': kindCode('='), '==': kindCode('=='), '!=': kindCode('!='),
-  '<': kindCode('<'), '<=': kindCode('<='), '>': kindCode('>'), '>=': kindCode('>='), '+': kindCode('+'),
-  '-': kindCode('-'), '*': kindCode('*'), '/': kindCode('/'), '//': kindCode('//'), '%': kindCode('%'),
-  '**': kindCode('**'), '++': kindCode('++'), '+=': kindCode('+='), '-=': kindCode('-='), '*=': kindCode('*='),
-  '?': kindCode('?'), '!': kindCode('!'), '|': kindCode('|'),
-} as const;
 
 /** 2^63: the magnitude of the smallest Int, allowed only under unary minus. */
 export const INT_LIMIT = 1n << 63n;
@@ -183,7 +263,7 @@ function isDigit(c: number): boolean {
 }
 
 /** Tokens after which an `if` cannot start an expression, so it is a match guard. */
-const OPERAND_END = new Set<TokenKind>(['Ident', 'Int', 'Float', 'Str', 'RawStr', 'StrEnd', ')', ']', '}', 'true', 'false', 'null', 'self']);
+const OPERAND_END = new Set<TokenKind>(['Ident', 'Int', 'Float', 'Str', 'RawStr', 'StrEnd', ')', ']', '}', '?', '!', 'true', 'false', 'null', 'self']);
 
 interface InterpFrame {
   /** Height of the bracket stack when the interpolation opened. */
@@ -268,95 +348,95 @@ class Lexer {
           continue;
         case 40: // (
           this.stack.push(PAREN);
-          this.punct(P['('], 1);
+          this.punct(T.LParen, 1);
           continue;
         case 91: // [
           this.stack.push(BRACKET);
-          this.punct(P['['], 1);
+          this.punct(T.LBracket, 1);
           continue;
         case 123: // {
           this.stack.push(BRACE);
-          this.punct(P['{'], 1);
+          this.punct(T.LBrace, 1);
           continue;
         case 41: // )
           this.close(PAREN);
-          this.punct(P[')'], 1);
+          this.punct(T.RParen, 1);
           continue;
         case 93: // ]
           this.close(BRACKET);
-          this.punct(P[']'], 1);
+          this.punct(T.RBracket, 1);
           continue;
         case 125: // }
           this.closeBrace(start);
           continue;
         case 44:
-          this.punct(P[','], 1);
+          this.punct(T.Comma, 1);
           continue;
         case 58:
-          this.punct(P[':'], 1);
+          this.punct(T.Colon, 1);
           continue;
         case 63:
-          this.punct(P['?'], 1);
+          this.punct(T.Question, 1);
           continue;
         case 124:
-          this.punct(P['|'], 1);
+          this.punct(T.Pipe, 1);
           continue;
         case 37:
-          this.punct(P['%'], 1);
+          this.punct(T.Percent, 1);
           continue;
         case 46: // .
           if (code.charCodeAt(start + 1) === 46) {
-            if (code.charCodeAt(start + 2) === 61) this.punct(P['..='], 3);
-            else this.punct(P['..'], 2);
-          } else this.punct(P['.'], 1);
+            if (code.charCodeAt(start + 2) === 61) this.punct(T.DotDotEq, 3);
+            else this.punct(T.DotDot, 2);
+          } else this.punct(T.Dot, 1);
           continue;
         case 45: {
           // -
           const d = code.charCodeAt(start + 1);
-          if (d === 62) this.punct(P['->'], 2);
-          else if (d === 61) this.punct(P['-='], 2);
-          else this.punct(P['-'], 1);
+          if (d === 62) this.punct(T.Arrow, 2);
+          else if (d === 61) this.punct(T.MinusEq, 2);
+          else this.punct(T.Minus, 1);
           continue;
         }
         case 61: {
           // =
           const d = code.charCodeAt(start + 1);
-          if (d === 61) this.punct(P['=='], 2);
-          else if (d === 62) this.punct(P['=>'], 2);
-          else this.punct(P['='], 1);
+          if (d === 61) this.punct(T.EqEq, 2);
+          else if (d === 62) this.punct(T.FatArrow, 2);
+          else this.punct(T.Eq, 1);
           continue;
         }
         case 33: // !
-          if (code.charCodeAt(start + 1) === 61) this.punct(P['!='], 2);
-          else this.punct(P['!'], 1);
+          if (code.charCodeAt(start + 1) === 61) this.punct(T.NotEq, 2);
+          else this.punct(T.Bang, 1);
           continue;
         case 60: // <
-          if (code.charCodeAt(start + 1) === 61) this.punct(P['<='], 2);
-          else this.punct(P['<'], 1);
+          if (code.charCodeAt(start + 1) === 61) this.punct(T.Le, 2);
+          else this.punct(T.Lt, 1);
           continue;
         case 62: // >
-          if (code.charCodeAt(start + 1) === 61) this.punct(P['>='], 2);
-          else this.punct(P['>'], 1);
+          if (code.charCodeAt(start + 1) === 61) this.punct(T.Ge, 2);
+          else this.punct(T.Gt, 1);
           continue;
         case 43: {
           // +
           const d = code.charCodeAt(start + 1);
-          if (d === 43) this.punct(P['++'], 2);
-          else if (d === 61) this.punct(P['+='], 2);
-          else this.punct(P['+'], 1);
+          if (d === 43) this.punct(T.PlusPlus, 2);
+          else if (d === 61) this.punct(T.PlusEq, 2);
+          else this.punct(T.Plus, 1);
           continue;
         }
         case 42: {
           // *
           const d = code.charCodeAt(start + 1);
-          if (d === 42) this.punct(P['**'], 2);
-          else if (d === 61) this.punct(P['*='], 2);
-          else this.punct(P['*'], 1);
+          if (d === 42) this.punct(T.StarStar, 2);
+          else if (d === 61) this.punct(T.StarEq, 2);
+          else this.punct(T.Star, 1);
           continue;
         }
         case 47: // /
-          if (code.charCodeAt(start + 1) === 47) this.punct(P['//'], 2);
-          else this.punct(P['/'], 1);
+          if (code.charCodeAt(start + 1) === 47) this.punct(T.SlashSlash, 2);
+          else this.punct(T.Slash, 1);
           continue;
         default:
           break;
@@ -375,8 +455,8 @@ class Lexer {
       }
     }
     this.closeInterpolations(n);
-    if (this.count > 0 && this.lastCode() !== C_NL) this.push(C_NL, n, n);
-    this.push(C_EOF, n, n);
+    if (this.count > 0 && this.lastCode() !== T.NL) this.push(T.NL, n, n);
+    this.push(T.EOF, n, n);
   }
 
   private push(code: number, start: number, end: number): void {
@@ -402,7 +482,7 @@ class Lexer {
   }
 
   private lastCode(): number {
-    return this.count > 0 ? this.codes[this.count - 1]! : C_NL;
+    return this.count > 0 ? this.codes[this.count - 1]! : T.NL;
   }
 
   private error(code: string, start: number, end: number, args: readonly (string | number)[] = []): void {
@@ -479,7 +559,7 @@ class Lexer {
       if (!this.nextLineStartsStatement()) return;
       while (stack.length > 0 && stack[stack.length - 1] !== BLOCK) stack.pop();
     }
-    if (this.count > 0 && this.lastCode() !== C_NL) this.push(C_NL, at, at + 1);
+    if (this.count > 0 && this.lastCode() !== T.NL) this.push(T.NL, at, at + 1);
   }
 
   private nextLineStartsStatement(): boolean {
@@ -520,7 +600,7 @@ class Lexer {
       }
     }
     this.close(BRACE);
-    this.punct(P['}'], 1);
+    this.punct(T.RBrace, 1);
   }
 
   /** Ends every open interpolation at `at` (a newline or the end of the file). */
@@ -529,7 +609,7 @@ class Lexer {
     if (interps.length === 0) return;
     this.error('E0002', interps[0]!.quote, at);
     this.stack.length = Math.min(this.stack.length, interps[0]!.height);
-    for (let k = interps.length; k > 0; k--) this.push(C_STREND, at, at);
+    for (let k = interps.length; k > 0; k--) this.push(T.StrEnd, at, at);
     interps.length = 0;
   }
 
@@ -549,13 +629,13 @@ class Lexer {
       if (c === 34) {
         pos++;
         this.pos = pos;
-        this.push(first ? C_STR : C_STREND, tokStart, pos);
+        this.push(first ? T.Str : T.StrEnd, tokStart, pos);
         return;
       }
       if (c === 123) {
         pos++;
         this.pos = pos;
-        this.push(first ? C_STRSTART : C_STRMID, tokStart, pos);
+        this.push(first ? T.StrStart : T.StrMid, tokStart, pos);
         this.interps.push({ height: this.stack.length, quote });
         return;
       }
@@ -571,7 +651,7 @@ class Lexer {
     // newline reports the error once for the outermost string.
     this.pos = pos;
     if (this.interps.length === 0) this.error('E0002', quote, pos);
-    this.push(first ? C_STR : C_STREND, tokStart, pos);
+    this.push(first ? T.Str : T.StrEnd, tokStart, pos);
   }
 
   private readonly escapeError = (start: number, end: number, text: string): void => {
@@ -592,12 +672,13 @@ class Lexer {
       this.pos = i;
       this.error('E0002', start, i);
     }
-    this.push(C_RAWSTR, start, this.pos);
+    this.push(T.RawStr, start, this.pos);
   }
 
   private identifier(start: number): void {
     const code = this.code;
-    let i = start + 1;
+    const c0 = code.charCodeAt(start);
+    let i = start + (c0 >= 0xd800 && c0 <= 0xdbff ? 2 : 1);
     const n = code.length;
     while (i < n) {
       const c = code.charCodeAt(i);
@@ -611,7 +692,7 @@ class Lexer {
     this.pos = i;
     const kw = keywordAt(code, start, i);
     if (kw < 0) {
-      this.push(C_IDENT, start, i);
+      this.push(T.Ident, start, i);
       return;
     }
     if (this.stack.length > 0) this.trackBlock(TOKEN_KINDS[kw] as Keyword);
@@ -672,7 +753,7 @@ class Lexer {
       this.pos = i;
       if (!ok || i !== start + 2 + countRadixChars(code, start + 2, i, radix)) {
         this.error('E0003', start, i, [text]);
-        this.push(C_INT, start, i);
+        this.push(T.Int, start, i);
         return;
       }
       this.pushInt(start, i, text);
@@ -682,7 +763,7 @@ class Lexer {
     i = this.digits(start);
     if (code.charCodeAt(i - 1) === 95) ok = false;
     let isFloat = false;
-    const afterDot = this.lastCode() === C_DOT;
+    const afterDot = this.lastCode() === T.Dot;
     if (!afterDot) {
       if (code.charCodeAt(i) === 46 && isDigit(code.charCodeAt(i + 1))) {
         isFloat = true;
@@ -708,10 +789,10 @@ class Lexer {
     const text = code.slice(start, i);
     if (!ok) {
       this.error('E0003', start, i, [text]);
-      this.push(isFloat ? C_FLOAT : C_INT, start, i);
+      this.push(isFloat ? T.Float : T.Int, start, i);
       return;
     }
-    if (isFloat) this.push(C_FLOAT, start, i);
+    if (isFloat) this.push(T.Float, start, i);
     else this.pushInt(start, i, text);
   }
 
@@ -743,7 +824,7 @@ class Lexer {
   private pushInt(start: number, end: number, text: string): void {
     // Literals shorter than 18 characters (`0x` and 16 hex digits) are below 2^63.
     if (text.length >= 18 && intLiteralValue(text) > INT_LIMIT) this.error('E0005', start, end, [text]);
-    this.push(C_INT, start, end);
+    this.push(T.Int, start, end);
   }
 
 }
@@ -765,7 +846,155 @@ function keywordAt(code: string, start: number, end: number): number {
   return -1;
 }
 
-__TOKENVALUE__
+/**
+ * The value of a token, from its source text: the name of an identifier, the
+ * bigint of an Int, the number of a Float, the decoded text of a string or
+ * string part; null for other tokens. Invalid literals (already reported by
+ * the lexer) give 0.
+ */
+export function tokenValue(code: string, kindCode: number, start: number, end: number): string | bigint | number | null {
+  switch (kindCode) {
+    case T.Ident:
+      return code.slice(start, end);
+    case T.Int:
+      return intLiteralValue(code.slice(start, end));
+    case T.Float: {
+      const text = code.slice(start, end);
+      const v = Number(text.indexOf('_') >= 0 ? text.replace(/_/g, '') : text);
+      return Number.isFinite(v) ? v : 0;
+    }
+    case T.Str:
+    case T.StrStart:
+      return decodeStringText(code, start + 1);
+    case T.StrMid:
+    case T.StrEnd:
+      return start === end ? '' : decodeStringText(code, start + 1);
+    case T.RawStr: {
+      const close = end - 1 >= start + 2 && code.charCodeAt(end - 1) === 34 ? end - 1 : end;
+      return code.slice(start + 2, close);
+    }
+    default:
+      return null;
+  }
+}
+
+/** Small literals share one bigint each (bigints are immutable values). */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+
+/** The value of an Int literal's text (`1_000`, `0xFF`, …); 0 when it is malformed. */
+export function intLiteralValue(text: string): bigint {
+  const n = text.length;
+  if (n <= 15) {
+    // Short decimal literals are exact as doubles: avoid BigInt's string parser.
+    let v = 0;
+    let ok = n > 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+      else if (c !== 95) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return v < SMALL_BIGINTS.length ? SMALL_BIGINTS[v]! : BigInt(v);
+  }
+  try {
+    return BigInt(text.indexOf('_') >= 0 ? text.replace(/_/g, '') : text);
+  } catch {
+    return 0n;
+  }
+}
+
+/** Decoded string text from `from` up to the closing quote, an interpolation `{`, or the end of the line. */
+export function decodeStringText(code: string, from: number): string {
+  const n = code.length;
+  let pos = from;
+  let chunkStart = pos;
+  let parts: string[] | null = null;
+  while (pos < n) {
+    const c = code.charCodeAt(pos);
+    if (c === 34 || c === 123 || c === 10) break;
+    if (c === 92) {
+      if (parts === null) parts = [];
+      parts.push(code.slice(chunkStart, pos));
+      pos = decodeEscape(code, pos, parts, null);
+      chunkStart = pos;
+      continue;
+    }
+    pos++;
+  }
+  if (parts === null) return code.slice(chunkStart, pos);
+  parts.push(code.slice(chunkStart, pos));
+  return parts.join('');
+}
+
+type EscapeErrorFn = (start: number, end: number, text: string) => void;
+
+/**
+ * Handles the escape at `pos` (a backslash): appends its text to `parts`
+ * (when given), reports a malformed escape through `report` (when given),
+ * and returns the offset after it.
+ */
+function decodeEscape(code: string, pos: number, parts: string[] | null, report: EscapeErrorFn | null): number {
+  const c = code.charCodeAt(pos + 1);
+  let text: string;
+  switch (c) {
+    case 110: // n
+      text = '\n';
+      break;
+    case 116: // t
+      text = '\t';
+      break;
+    case 114: // r
+      text = '\r';
+      break;
+    case 48: // 0
+      text = '\0';
+      break;
+    case 92:
+      text = '\\';
+      break;
+    case 34:
+      text = '"';
+      break;
+    case 123:
+      text = '{';
+      break;
+    case 125:
+      text = '}';
+      break;
+    case 117: {
+      // \u{XXXX}
+      if (code.charCodeAt(pos + 2) === 123) {
+        let i = pos + 3;
+        while (i < code.length && i < pos + 12 && isHexDigit(code.charCodeAt(i))) i++;
+        if (code.charCodeAt(i) === 125 && i > pos + 3) {
+          const cp = parseInt(code.slice(pos + 3, i), 16);
+          if (cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
+            if (parts !== null) parts.push(String.fromCodePoint(cp));
+          } else if (report !== null) report(pos, i + 1, code.slice(pos, i + 1));
+          return i + 1;
+        }
+      }
+      if (report !== null) report(pos, pos + 2, '\\u');
+      return pos + 2;
+    }
+    default: {
+      if (pos + 1 >= code.length || c === 10) {
+        if (report !== null) report(pos, pos + 1, '\\');
+        return pos + 1;
+      }
+      // An unknown escape: reported, and kept as the character itself.
+      const ch = String.fromCodePoint(code.codePointAt(pos + 1)!);
+      if (report !== null) report(pos, pos + 1 + ch.length, '\\' + ch);
+      if (parts !== null) parts.push(ch);
+      return pos + 1 + ch.length;
+    }
+  }
+  if (parts !== null) parts.push(text);
+  return pos + 2;
+}
+
 function isIdentPartAt(code: string, i: number): boolean {
   if (i >= code.length) return false;
   return isIdentPart(code.charCodeAt(i), code, i);

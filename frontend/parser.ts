@@ -14,14 +14,14 @@ import type * as A from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { diag, sortDiagnostics } from './diagnostics.js';
 import type { TokenBuffer, TokenKind } from './lexer.js';
-import { describeKind, INT_LIMIT, lexToBuffer, TOKEN_KINDS } from './lexer.js';
+import { describeKind, INT_LIMIT, kindCode, lexToBuffer, T, TOKEN_KINDS, tokenValue } from './lexer.js';
+import type { SourceFile, Span } from './span.js';
 
 /** A token, as its index in the token arrays. */
 type Tok = number;
 
-/** Token kinds by code. */
+/** Token kind names by code, for messages. */
 const K = TOKEN_KINDS;
-import type { SourceFile, Span } from './span.js';
 
 /** Name of placeholder nodes the parser inserts after a syntax error. */
 export const ERROR_NAME = '<error>';
@@ -38,12 +38,8 @@ export function parse(file: SourceFile): ParseResult {
   const lexed = lexToBuffer(file);
   const parser = new Parser(file, lexed.tokens);
   const module = parser.parseModule();
-  const diagnostics =
-    lexed.diagnostics.length === 0
-      ? parser.diagnostics
-      : parser.diagnostics.length === 0
-        ? lexed.diagnostics
-        : sortDiagnostics([...lexed.diagnostics, ...parser.diagnostics]);
+  const all = lexed.diagnostics.length === 0 ? parser.diagnostics : [...lexed.diagnostics, ...parser.diagnostics];
+  const diagnostics = all.length <= 1 ? all : sortDiagnostics(all);
   return { module, diagnostics };
 }
 
@@ -58,7 +54,9 @@ const PREC_RANGE = 7;
 const PREC_ADD = 8;
 const PREC_MUL = 9;
 
-const BINARY_PREC: { readonly [k: string]: number | undefined } = Object.assign(Object.create(null), {
+/** Binding power of each binary operator token, indexed by token code; 0 for other tokens. */
+const BINARY_PREC = new Int8Array(TOKEN_KINDS.length);
+for (const [op, prec] of Object.entries({
   implies: PREC_IMPLIES,
   or: PREC_OR,
   and: PREC_AND,
@@ -78,14 +76,43 @@ const BINARY_PREC: { readonly [k: string]: number | undefined } = Object.assign(
   '/': PREC_MUL,
   '//': PREC_MUL,
   '%': PREC_MUL,
-});
+}) as [TokenKind, number][]) {
+  BINARY_PREC[kindCode(op)] = prec;
+}
 
-const DECL_START = new Set<TokenKind>(['cell', 'record', 'enum', 'type', 'effect', 'typestate', 'import', 'pub', 'pure', 'extern', 'linear']);
+/**
+ * An array with no spare capacity. Arrays built by `push` keep room for 16
+ * more elements; most AST lists hold one or two, and the tree of a large
+ * program is retained, so the slack would dominate its size.
+ */
+function exact<Item>(xs: Item[]): Item[] {
+  return xs.length === 0 ? xs : xs.slice();
+}
 
-// Tokens that end a block.
-const T_END = 1;
-const T_ELSE = 2;
-const T_WITH = 4;
+/** Tokens that start a declaration (and so cannot start a statement). */
+function isDeclStart(k: T): boolean {
+  switch (k) {
+    case T.Cell:
+    case T.Record:
+    case T.Enum:
+    case T.Type:
+    case T.Effect:
+    case T.Typestate:
+    case T.Import:
+    case T.Pub:
+    case T.Pure:
+    case T.Extern:
+    case T.Linear:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Words that end a block (a bit set).
+const STOP_END = 1;
+const STOP_ELSE = 2;
+const STOP_WITH = 4;
 
 type Mods = { pub: Tok | null; pure: Tok | null; extern: Tok | null; linear: Tok | null };
 
@@ -94,7 +121,6 @@ class Parser {
   private readonly codes: Uint8Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
-  private readonly values: (string | bigint | number | undefined)[];
   private readonly last: Tok;
   private readonly code: string;
   private readonly path: string;
@@ -111,12 +137,12 @@ class Parser {
   private depthReported = false;
   /** Index of an Int token directly under unary minus (where 2^63 is allowed). */
   private negatedInt = -1;
+  private readonly names = new Map<string, string>();
 
   constructor(file: SourceFile, tokens: TokenBuffer) {
     this.codes = tokens.codes;
     this.starts = tokens.starts;
     this.ends = tokens.ends;
-    this.values = tokens.values;
     this.last = tokens.count - 1;
     this.code = file.code;
     this.path = file.path;
@@ -124,43 +150,52 @@ class Parser {
 
   // ------------------------------------------------------------ token helpers
 
+  private kindOf(t: Tok): T {
+    return this.codes[t]! as T;
+  }
+
+  /** The kind of the current token. */
+  private kind(): T {
+    return this.codes[this.pos]! as T;
+  }
+
   /** The current token. */
   private peek(): Tok {
     return this.pos;
   }
 
   /** The kind of the token `k` places ahead (clamped at EOF). */
-  private peekAt(k: number): TokenKind {
+  private peekAt(k: number): T {
     const i = this.pos + k;
-    return K[this.codes[i < this.last ? i : this.last]!]!;
+    return this.kindOf(i < this.last ? i : this.last);
   }
 
-  private at(kind: TokenKind): boolean {
-    return K[this.codes[this.pos]!]! === kind;
+  private at(kind: T): boolean {
+    return this.codes[this.pos] === kind;
   }
 
   private advance(): Tok {
     const t = this.pos;
-    const k = K[this.codes[t]!]!;
-    if (k !== 'EOF') {
+    const k = this.kindOf(t);
+    if (k !== T.EOF) {
       this.pos++;
-      if (k !== 'NL') this.lastEnd = this.ends[t]!;
+      if (k !== T.NL) this.lastEnd = this.ends[t]!;
     }
     return t;
   }
 
-  private eat(kind: TokenKind): boolean {
-    if (K[this.codes[this.pos]!]! !== kind) return false;
+  private eat(kind: T): boolean {
+    if (this.kind() !== kind) return false;
     this.advance();
     return true;
   }
 
   private skipNewlines(): void {
-    while (K[this.codes[this.pos]!]! === 'NL') this.pos++;
+    while (this.kind() === T.NL) this.pos++;
   }
 
   private atLineStart(): boolean {
-    return this.pos === 0 || K[this.codes[this.pos - 1]!]! === 'NL';
+    return this.pos === 0 || this.kindOf(this.pos - 1) === T.NL;
   }
 
   private span(start: number, end: number): Span {
@@ -185,8 +220,26 @@ class Parser {
     return start - i;
   }
 
+  /**
+   * The name of an identifier token. Names are interned, so each distinct
+   * name is one string in the tree (and its hash is computed once for the
+   * symbol tables of later stages).
+   */
+  private name(t: Tok): string {
+    const s = this.code.slice(this.starts[t]!, this.ends[t]!);
+    const known = this.names.get(s);
+    if (known !== undefined) return known;
+    this.names.set(s, s);
+    return s;
+  }
+
+  /** The value of a token (identifier name, literal value, string text); see `tokenValue`. */
+  private value(t: Tok): string | bigint | number | null {
+    return tokenValue(this.code, this.codes[t]!, this.starts[t]!, this.ends[t]!);
+  }
+
   private describe(t: Tok): string {
-    return describeKind(K[this.codes[t]!]!, this.values[t] ?? null, this.code.slice(this.starts[t]!, this.ends[t]!));
+    return describeKind(K[this.kindOf(t)]!, this.value(t), this.code.slice(this.starts[t]!, this.ends[t]!));
   }
 
   // ------------------------------------------------------------ diagnostics
@@ -200,7 +253,7 @@ class Parser {
   /** Span used to report a problem at the current token; at a newline, just after the previous token. */
   private hereSpan(): Span {
     const t = this.peek();
-    if (K[this.codes[t]!]! === 'NL' || K[this.codes[t]!]! === 'EOF') {
+    if (this.kindOf(t) === T.NL || this.kindOf(t) === T.EOF) {
       const at = Math.min(this.lastEnd, this.starts[t]!);
       return this.span(at, at);
     }
@@ -211,37 +264,50 @@ class Parser {
     this.error('E0010', this.hereSpan(), [what, this.describe(this.peek())]);
   }
 
-  private expect(kind: TokenKind, what?: string): boolean {
-    if (K[this.codes[this.pos]!]! === kind) {
+  private expect(kind: T, what?: string): boolean {
+    if (this.kind() === kind) {
       this.advance();
       return true;
     }
-    this.expected(what ?? `\`${kind}\``);
+    this.expected(what ?? `\`${K[kind]}\``);
     return false;
   }
 
   /** Tokens that may stop error recovery without being consumed. */
-  private isStructural(kind: TokenKind): boolean {
-    return kind === 'NL' || kind === 'EOF' || kind === 'end' || kind === ')' || kind === ']' || kind === '}' || kind === ',' || kind === 'StrMid' || kind === 'StrEnd';
+  private isStructural(kind: T): boolean {
+    switch (kind) {
+      case T.NL:
+      case T.EOF:
+      case T.End:
+      case T.RParen:
+      case T.RBracket:
+      case T.RBrace:
+      case T.Comma:
+      case T.StrMid:
+      case T.StrEnd:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** Skips to the next newline (not consumed). */
   private skipLine(): void {
     for (;;) {
-      const k = K[this.codes[this.pos]!]!;
-      if (k === 'NL' || k === 'EOF') return;
+      const k = this.kind();
+      if (k === T.NL || k === T.EOF) return;
       this.advance();
     }
   }
 
   /** End of a statement or block header: a newline (or a block-closing word). */
   private endLine(): void {
-    const k = K[this.codes[this.pos]!]!;
-    if (k === 'NL') {
+    const k = this.kind();
+    if (k === T.NL) {
       this.skipNewlines();
       return;
     }
-    if (k === 'EOF' || k === 'end' || k === 'else' || k === 'with') return;
+    if (k === T.EOF || k === T.End || k === T.Else || k === T.With) return;
     this.expected('end of line');
     this.skipLine();
     this.skipNewlines();
@@ -259,7 +325,7 @@ class Parser {
    */
   private expectEnd(open: Tok, what: string): void {
     const end = this.peek();
-    if (K[this.codes[end]!]! === 'end') {
+    if (this.kindOf(end) === T.End) {
       this.advance();
       if (this.suspect === null && this.column(end) < this.lineIndent(open)) this.suspect = { open, what };
       return;
@@ -308,23 +374,23 @@ class Parser {
 
   private ident(what: string): A.Ident {
     const t = this.peek();
-    if (K[this.codes[t]!]! === 'Ident') {
+    if (this.kindOf(t) === T.Ident) {
       this.advance();
-      return { name: this.values[t] as string, span: this.tokSpan(t) };
+      return { name: this.name(t), span: this.tokSpan(t) };
     }
     this.expected(what);
-    if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!)) this.advance();
+    if (!this.isStructural(this.kindOf(t)) && !isDeclStart(this.kindOf(t))) this.advance();
     return this.errorIdent(this.starts[t]!);
   }
 
   /** `a.b.c` as one identifier (module-qualified names). */
   private dottedIdent(what: string): A.Ident {
     const first = this.ident(what);
-    if (!this.at('.') || this.peekAt(1) !== 'Ident') return first;
+    if (!this.at(T.Dot) || this.peekAt(1) !== T.Ident) return first;
     const parts = [first.name];
-    while (this.at('.') && this.peekAt(1) === 'Ident') {
+    while (this.at(T.Dot) && this.peekAt(1) === T.Ident) {
       this.advance();
-      parts.push(this.values[this.advance()] as string);
+      parts.push(this.name(this.advance()));
     }
     return { name: parts.join('.'), span: this.from(first.span.start) };
   }
@@ -334,40 +400,40 @@ class Parser {
    * Trailing commas are allowed. On a malformed element it skips to the next
    * comma or the closer at the same nesting, or gives up at the end of the line.
    */
-  private sequence<T>(closer: TokenKind, item: () => T | null, out: T[]): void {
+  private sequence<Item>(closer: T, item: () => Item | null, out: Item[]): void {
     for (;;) {
       const t = this.peek();
-      if (K[this.codes[t]!]! === closer) {
+      if (this.kindOf(t) === closer) {
         this.advance();
         return;
       }
-      if (K[this.codes[t]!]! === 'NL' || K[this.codes[t]!]! === 'EOF') {
-        this.expected(`\`${closer}\``);
+      if (this.kindOf(t) === T.NL || this.kindOf(t) === T.EOF) {
+        this.expected(`\`${K[closer]}\``);
         return;
       }
       const x = item();
       if (x !== null) out.push(x);
       const u = this.peek();
-      if (K[this.codes[u]!]! === ',') {
+      if (this.kindOf(u) === T.Comma) {
         this.advance();
         continue;
       }
-      if (K[this.codes[u]!]! === closer) {
+      if (this.kindOf(u) === closer) {
         this.advance();
         return;
       }
-      this.expected(`\`,\` or \`${closer}\``);
+      this.expected(`\`,\` or \`${K[closer]}\``);
       if (!this.recoverInSequence(closer)) return;
     }
   }
 
   /** Skips to the next `,` (consumed; returns true) or `closer` (consumed; returns false) at this nesting. */
-  private recoverInSequence(closer: TokenKind): boolean {
+  private recoverInSequence(closer: T): boolean {
     let depth = 0;
     for (;;) {
-      const k = K[this.codes[this.pos]!]!;
-      if (k === 'NL' || k === 'EOF') return false;
-      if (depth === 0 && k === ',') {
+      const k = this.kind();
+      if (k === T.NL || k === T.EOF) return false;
+      if (depth === 0 && k === T.Comma) {
         this.advance();
         return true;
       }
@@ -375,26 +441,26 @@ class Parser {
         this.advance();
         return false;
       }
-      if (k === '(' || k === '[' || k === '{') depth++;
-      else if ((k === ')' || k === ']' || k === '}') && depth > 0) depth--;
+      if (k === T.LParen || k === T.LBracket || k === T.LBrace) depth++;
+      else if ((k === T.RParen || k === T.RBracket || k === T.RBrace) && depth > 0) depth--;
       this.advance();
     }
   }
 
   /** Consumes `closer`, or reports it and skips to it on this line. */
-  private close(closer: TokenKind): void {
+  private close(closer: T): void {
     if (this.eat(closer)) return;
-    this.expected(`\`${closer}\``);
+    this.expected(`\`${K[closer]}\``);
     let depth = 0;
     for (;;) {
-      const k = K[this.codes[this.pos]!]!;
-      if (k === 'NL' || k === 'EOF') return;
+      const k = this.kind();
+      if (k === T.NL || k === T.EOF) return;
       if (depth === 0 && k === closer) {
         this.advance();
         return;
       }
-      if (k === '(' || k === '[' || k === '{') depth++;
-      else if ((k === ')' || k === ']' || k === '}') && depth > 0) depth--;
+      if (k === T.LParen || k === T.LBracket || k === T.LBrace) depth++;
+      else if ((k === T.RParen || k === T.RBracket || k === T.RBrace) && depth > 0) depth--;
       this.advance();
     }
   }
@@ -405,7 +471,7 @@ class Parser {
     const decls: A.Decl[] = [];
     for (;;) {
       this.skipNewlines();
-      if (this.at('EOF')) break;
+      if (this.at(T.EOF)) break;
       this.panic = false;
       this.missingEndReported = false;
       this.suspect = null;
@@ -414,23 +480,23 @@ class Parser {
       if (d !== null) decls.push(d);
       if (this.pos === before) this.advance();
       // A declaration ends its line.
-      if (!this.atLineStart() && !this.at('EOF')) {
-        if (this.at('NL')) this.skipNewlines();
+      if (!this.atLineStart() && !this.at(T.EOF)) {
+        if (this.at(T.NL)) this.skipNewlines();
         else {
           this.expected('end of line');
           this.syncToDecl();
         }
       }
     }
-    return { kind: 'Module', file: this.path, decls, span: this.span(0, this.code.length) };
+    return { kind: 'Module', file: this.path, decls: exact(decls), span: this.span(0, this.code.length) };
   }
 
   /** Skips to the next line that starts with a declaration keyword. */
   private syncToDecl(): void {
     for (;;) {
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'EOF') return;
-      if (this.atLineStart() && DECL_START.has(K[this.codes[t]!]!)) return;
+      if (this.kindOf(t) === T.EOF) return;
+      if (this.atLineStart() && isDeclStart(this.kindOf(t))) return;
       this.advance();
     }
   }
@@ -440,33 +506,33 @@ class Parser {
     const mods: Mods = { pub: null, pure: null, extern: null, linear: null };
     for (;;) {
       const t = this.peek();
-      const k = K[this.codes[t]!]!;
-      if (k === 'pub' || k === 'pure' || k === 'extern' || k === 'linear') {
-        if (mods[k] !== null) this.error('E0021', this.tokSpan(t), [k, 'per declaration']);
-        mods[k] = this.advance();
-      } else break;
+      const k = this.kindOf(t);
+      const mod = k === T.Pub ? 'pub' : k === T.Pure ? 'pure' : k === T.Extern ? 'extern' : k === T.Linear ? 'linear' : null;
+      if (mod === null) break;
+      if (mods[mod] !== null) this.error('E0021', this.tokSpan(t), [mod, 'per declaration']);
+      mods[mod] = this.advance();
     }
     const t = this.peek();
-    switch (K[this.codes[t]!]!) {
-      case 'cell':
+    switch (this.kindOf(t)) {
+      case T.Cell:
         this.disallow(mods.linear);
         return this.parseCell(start, mods, false);
-      case 'record':
+      case T.Record:
         this.disallow(mods.pure, mods.extern);
         return this.parseRecord(start, mods);
-      case 'enum':
+      case T.Enum:
         this.disallow(mods.pure, mods.extern, mods.linear);
         return this.parseEnum(start, mods);
-      case 'type':
+      case T.Type:
         this.disallow(mods.pure, mods.extern, mods.linear);
         return this.parseTypeAlias(start, mods);
-      case 'effect':
+      case T.Effect:
         this.disallow(mods.pure, mods.extern, mods.linear);
         return this.parseEffect(start, mods);
-      case 'typestate':
+      case T.Typestate:
         this.disallow(mods.pub, mods.pure, mods.extern, mods.linear);
         return this.parseTypestate(start);
-      case 'import':
+      case T.Import:
         this.disallow(mods.pub, mods.pure, mods.extern, mods.linear);
         return this.parseImport(start);
       default:
@@ -477,25 +543,25 @@ class Parser {
   }
 
   private disallow(...mods: (Tok | null)[]): void {
-    for (const m of mods) if (m !== null) this.error('E0018', this.tokSpan(m), [K[this.codes[m]!]!]);
+    for (const m of mods) if (m !== null) this.error('E0018', this.tokSpan(m), [K[this.kindOf(m)]!]);
   }
 
   private parseTypeParams(): A.Ident[] {
     const out: A.Ident[] = [];
-    if (!this.eat('[')) return out;
-    this.sequence(']', () => this.ident('a type parameter name'), out);
-    return out;
+    if (!this.eat(T.LBracket)) return out;
+    this.sequence(T.RBracket, () => this.ident('a type parameter name'), out);
+    return exact(out);
   }
 
   private parseCell(start: number, mods: Mods, inEffect: boolean): A.CellDecl {
     const kw = this.advance(); // `cell`
     const name = this.ident('a cell name');
-    const typeParams = this.at('[') ? this.parseTypeParams() : [];
+    const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
     const params: A.Param[] = [];
-    if (this.eat('(')) this.sequence(')', () => this.parseParam(), params);
+    if (this.eat(T.LParen)) this.sequence(T.RParen, () => this.parseParam(), params);
     else this.expected('`(`');
-    const ret = this.eat('->') ? this.parseType() : null;
-    const effects = this.at('/') ? this.parseEffectRow() : [];
+    const ret = this.eat(T.Arrow) ? this.parseType() : null;
+    const effects = this.at(T.Slash) ? this.parseEffectRow() : [];
     this.endLine();
     const requires: A.Expr[] = [];
     const ensures: A.Expr[] = [];
@@ -503,15 +569,15 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'requires') {
+      if (this.kindOf(t) === T.Requires) {
         this.advance();
         this.panic = false;
         requires.push(this.parseExpr());
-      } else if (K[this.codes[t]!]! === 'ensures') {
+      } else if (this.kindOf(t) === T.Ensures) {
         this.advance();
         this.panic = false;
         ensures.push(this.parseExpr());
-      } else if (K[this.codes[t]!]! === 'decreases') {
+      } else if (this.kindOf(t) === T.Decreases) {
         this.advance();
         this.panic = false;
         const e = this.parseExpr();
@@ -521,8 +587,8 @@ class Parser {
       this.endLine();
     }
     let body: A.Block | null = null;
-    if (!mods.extern && !inEffect) {
-      body = this.parseBlock(T_END, -1);
+    if (mods.extern === null && !inEffect) {
+      body = this.parseBlock(STOP_END, -1);
       this.expectEnd(kw, 'cell');
     }
     return {
@@ -532,11 +598,11 @@ class Parser {
       pure: mods.pure !== null,
       extern: mods.extern !== null,
       typeParams,
-      params,
+      params: exact(params),
       ret,
-      effects,
-      requires,
-      ensures,
+      effects: exact(effects),
+      requires: exact(requires),
+      ensures: exact(ensures),
       decreases,
       body,
       span: this.from(start),
@@ -548,7 +614,7 @@ class Parser {
     const name = this.ident('a parameter name');
     let mode: A.ParamMode = 'value';
     let type: A.TypeExpr;
-    if (!this.expect(':')) {
+    if (!this.expect(T.Colon)) {
       type = this.errorType(this.lastEnd);
     } else {
       mode = this.parseParamMode();
@@ -558,18 +624,18 @@ class Parser {
   }
 
   private parseParamMode(): A.ParamMode {
-    const k = K[this.codes[this.pos]!]!;
-    if (k === 'owned') {
+    const k = this.kind();
+    if (k === T.Owned) {
       this.advance();
       return 'owned';
     }
-    if (k === 'ref') {
+    if (k === T.Ref) {
       this.advance();
       return 'ref';
     }
-    if (k === 'mut') {
+    if (k === T.Mut) {
       this.advance();
-      this.expect('ref');
+      this.expect(T.Ref);
       return 'mutref';
     }
     return 'value';
@@ -578,9 +644,9 @@ class Parser {
   private parseEffectRow(): A.EffectRef[] {
     this.advance(); // `/`
     const out: A.EffectRef[] = [];
-    if (this.eat('{')) {
-      this.sequence('}', () => this.parseEffectRef(), out);
-    } else if (this.at('Ident')) {
+    if (this.eat(T.LBrace)) {
+      this.sequence(T.RBrace, () => this.parseEffectRef(), out);
+    } else if (this.at(T.Ident)) {
       out.push(this.parseEffectRef());
     } else {
       this.expected('`{`');
@@ -592,13 +658,13 @@ class Parser {
     const start = this.starts[this.pos]!;
     const name = this.dottedIdent('an effect name');
     let maxCalls: A.Expr | null = null;
-    if (this.eat('(')) {
+    if (this.eat(T.LParen)) {
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'Ident' && this.values[t] === 'max_calls') this.advance();
+      if (this.kindOf(t) === T.Ident && this.value(t) === 'max_calls') this.advance();
       else this.expected('`max_calls`');
-      this.expect(':');
+      this.expect(T.Colon);
       maxCalls = this.parseExpr();
-      this.close(')');
+      this.close(T.RParen);
     }
     return { kind: 'EffectRef', name, maxCalls, span: this.from(start) };
   }
@@ -606,18 +672,18 @@ class Parser {
   private parseRecord(start: number, mods: Mods): A.RecordDecl {
     const kw = this.advance();
     const name = this.ident('a record name');
-    const typeParams = this.at('[') ? this.parseTypeParams() : [];
+    const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
     this.endLine();
     const fields: A.FieldDecl[] = [];
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF' || DECL_START.has(K[this.codes[t]!]!)) break;
+      if (this.kindOf(t) === T.End || this.kindOf(t) === T.EOF || isDeclStart(this.kindOf(t))) break;
       this.panic = false;
       const before = this.pos;
       const fname = this.ident('a field name');
       let type: A.TypeExpr;
-      if (!this.expect(':')) type = this.errorType(this.lastEnd);
+      if (!this.expect(T.Colon)) type = this.errorType(this.lastEnd);
       else type = this.parseType();
       fields.push({ kind: 'Field', name: fname, type, span: this.from(this.starts[t]!) });
       this.endLine();
@@ -630,7 +696,7 @@ class Parser {
       pub: mods.pub !== null,
       linear: mods.linear !== null,
       typeParams,
-      fields,
+      fields: exact(fields),
       span: this.from(start),
     };
   }
@@ -638,24 +704,24 @@ class Parser {
   private parseEnum(start: number, mods: Mods): A.EnumDecl {
     const kw = this.advance();
     const name = this.ident('an enum name');
-    const typeParams = this.at('[') ? this.parseTypeParams() : [];
+    const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
     this.endLine();
     const variants: A.VariantDecl[] = [];
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF' || DECL_START.has(K[this.codes[t]!]!)) break;
+      if (this.kindOf(t) === T.End || this.kindOf(t) === T.EOF || isDeclStart(this.kindOf(t))) break;
       this.panic = false;
       const before = this.pos;
       const vname = this.ident('a variant name');
       const fields: { name: A.Ident | null; type: A.TypeExpr; span: Span }[] = [];
-      if (this.eat('(')) {
+      if (this.eat(T.LParen)) {
         this.sequence(
-          ')',
+          T.RParen,
           () => {
             const fstart = this.starts[this.pos]!;
             let fname: A.Ident | null = null;
-            if (this.at('Ident') && this.peekAt(1) === ':') {
+            if (this.at(T.Ident) && this.peekAt(1) === T.Colon) {
               fname = this.ident('a field name');
               this.advance();
             }
@@ -665,20 +731,20 @@ class Parser {
           fields,
         );
       }
-      variants.push({ kind: 'Variant', name: vname, fields, span: this.from(this.starts[t]!) });
+      variants.push({ kind: 'Variant', name: vname, fields: exact(fields), span: this.from(this.starts[t]!) });
       this.endLine();
       if (this.pos === before) this.advance();
     }
     this.expectEnd(kw, 'enum');
-    return { kind: 'Enum', name, pub: mods.pub !== null, typeParams, variants, span: this.from(start) };
+    return { kind: 'Enum', name, pub: mods.pub !== null, typeParams, variants: exact(variants), span: this.from(start) };
   }
 
   private parseTypeAlias(start: number, mods: Mods): A.TypeAliasDecl {
     this.advance();
     const name = this.ident('a type name');
-    const typeParams = this.at('[') ? this.parseTypeParams() : [];
+    const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
     let type: A.TypeExpr;
-    if (!this.expect('=')) type = this.errorType(this.lastEnd);
+    if (!this.expect(T.Eq)) type = this.errorType(this.lastEnd);
     else type = this.parseType();
     return { kind: 'TypeAlias', name, pub: mods.pub !== null, typeParams, type, span: this.from(start) };
   }
@@ -691,10 +757,10 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF') break;
+      if (this.kindOf(t) === T.End || this.kindOf(t) === T.EOF) break;
       this.panic = false;
-      if (K[this.codes[t]!]! !== 'cell') {
-        if (DECL_START.has(K[this.codes[t]!]!)) break;
+      if (this.kindOf(t) !== T.Cell) {
+        if (isDeclStart(this.kindOf(t))) break;
         this.expected('an operation (`cell name(…) -> T`) or `end`');
         this.skipLine();
         continue;
@@ -702,7 +768,7 @@ class Parser {
       ops.push(this.parseCell(this.starts[t]!, { pub: null, pure: null, extern: null, linear: null }, true));
     }
     this.expectEnd(kw, 'effect');
-    return { kind: 'Effect', name, pub: mods.pub !== null, ops, span: this.from(start) };
+    return { kind: 'Effect', name, pub: mods.pub !== null, ops: exact(ops), span: this.from(start) };
   }
 
   private parseTypestate(start: number): A.TypestateDecl {
@@ -715,16 +781,16 @@ class Parser {
     const transitions: A.TypestateTransition[] = [];
     const identList = (): A.Ident[] => {
       const out = [this.ident('a state name')];
-      while (this.eat(',') || this.eat('|')) out.push(this.ident('a state name'));
-      return out;
+      while (this.eat(T.Comma) || this.eat(T.Pipe)) out.push(this.ident('a state name'));
+      return exact(out);
     };
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'end' || K[this.codes[t]!]! === 'EOF' || DECL_START.has(K[this.codes[t]!]!)) break;
+      if (this.kindOf(t) === T.End || this.kindOf(t) === T.EOF || isDeclStart(this.kindOf(t))) break;
       this.panic = false;
       const before = this.pos;
-      const word = K[this.codes[t]!]! === 'Ident' && this.peekAt(1) === 'Ident' ? (this.values[t] as string) : '';
+      const word = this.kindOf(t) === T.Ident && this.peekAt(1) === T.Ident ? (this.value(t) as string) : '';
       if (word === 'states') {
         this.advance();
         if (states.length > 0) this.error('E0021', this.tokSpan(t), ['states', 'per typestate']);
@@ -740,23 +806,23 @@ class Parser {
       } else {
         const cell = this.ident('`states`, `initial`, `final` or a transition `cell(x): From -> To`');
         let param = this.errorIdent(this.lastEnd);
-        if (this.expect('(')) {
+        if (this.expect(T.LParen)) {
           param = this.ident('a parameter name');
-          this.close(')');
+          this.close(T.RParen);
         }
-        this.expect(':');
+        this.expect(T.Colon);
         const from = identList();
-        this.expect('->');
+        this.expect(T.Arrow);
         const to = this.ident('a state name');
         let otherwise: A.Ident | null = null;
-        if (this.eat('if')) {
+        if (this.eat(T.If)) {
           const r = this.peek();
-          if (K[this.codes[r]!]! === 'Ident' && this.values[r] === 'result') this.advance();
+          if (this.kindOf(r) === T.Ident && this.value(r) === 'result') this.advance();
           else this.expected('`result`');
-          this.expect(',');
+          this.expect(T.Comma);
           otherwise = this.ident('a state name');
           const o = this.peek();
-          if (K[this.codes[o]!]! === 'Ident' && this.values[o] === 'otherwise') this.advance();
+          if (this.kindOf(o) === T.Ident && this.value(o) === 'otherwise') this.advance();
           else this.expected('`otherwise`');
         }
         transitions.push({ kind: 'Transition', cell, param, from, to, otherwise, span: this.from(this.starts[t]!) });
@@ -769,23 +835,23 @@ class Parser {
       initial = states.length > 0 ? states[0]! : this.errorIdent(name.span.end);
     }
     this.expectEnd(kw, 'typestate');
-    return { kind: 'Typestate', name, states, initial, finals, transitions, span: this.from(start) };
+    return { kind: 'Typestate', name, states, initial, finals, transitions: exact(transitions), span: this.from(start) };
   }
 
   private parseImport(start: number): A.ImportDecl {
     this.advance();
     const module = this.dottedIdent('a module name');
     let items: A.ImportItem[] | '*' = [];
-    if (this.expect(':')) {
-      if (this.eat('*')) items = '*';
+    if (this.expect(T.Colon)) {
+      if (this.eat(T.Star)) items = '*';
       else {
         const list: A.ImportItem[] = [];
         do {
           const name = this.ident('an imported name');
-          const alias = this.eat('as') ? this.ident('an alias name') : null;
+          const alias = this.eat(T.As) ? this.ident('an alias name') : null;
           list.push({ name, alias });
-        } while (this.eat(','));
-        items = list;
+        } while (this.eat(T.Comma));
+        items = exact(list);
       }
     }
     return { kind: 'Import', module, items, span: this.from(start) };
@@ -800,7 +866,7 @@ class Parser {
       return this.errorType(start);
     }
     let t = this.parseUnionType();
-    if (this.eat('where')) {
+    if (this.eat(T.Where)) {
       const predicate = this.parseExpr();
       t = { kind: 'TRefined', base: t, predicate, span: this.from(start) };
     }
@@ -811,16 +877,16 @@ class Parser {
   private parseUnionType(): A.TypeExpr {
     const start = this.starts[this.pos]!;
     const first = this.parsePostfixType();
-    if (!this.at('|')) return first;
+    if (!this.at(T.Pipe)) return first;
     const members = [first];
-    while (this.eat('|')) members.push(this.parsePostfixType());
-    return { kind: 'TUnion', members, span: this.from(start) };
+    while (this.eat(T.Pipe)) members.push(this.parsePostfixType());
+    return { kind: 'TUnion', members: exact(members), span: this.from(start) };
   }
 
   private parsePostfixType(): A.TypeExpr {
     const start = this.starts[this.pos]!;
     let t = this.parsePrimaryType();
-    while (this.at('?')) {
+    while (this.at(T.Question)) {
       this.advance();
       t = { kind: 'TOptional', inner: t, span: this.from(start) };
     }
@@ -829,31 +895,33 @@ class Parser {
 
   private parsePrimaryType(): A.TypeExpr {
     const t = this.peek();
-    if (K[this.codes[t]!]! === 'Ident') {
+    if (this.kindOf(t) === T.Ident) {
       const name = this.dottedIdent('a type');
       const args: A.TypeExpr[] = [];
-      if (this.eat('[')) this.sequence(']', () => this.parseType(), args);
-      return { kind: 'TName', name, args, span: this.from(this.starts[t]!) };
+      if (this.eat(T.LBracket)) this.sequence(T.RBracket, () => this.parseType(), args);
+      // A plain name shares its identifier's span.
+      if (args.length === 0) return { kind: 'TName', name, args, span: name.span };
+      return { kind: 'TName', name, args: exact(args), span: this.from(this.starts[t]!) };
     }
-    if (K[this.codes[t]!]! === 'null') {
+    if (this.kindOf(t) === T.Null) {
       this.advance();
       return { kind: 'TName', name: { name: 'Null', span: this.tokSpan(t) }, args: [], span: this.tokSpan(t) };
     }
-    if (K[this.codes[t]!]! === '(') {
+    if (this.kindOf(t) === T.LParen) {
       this.advance();
-      if (this.eat(')')) return { kind: 'TTuple', elems: [], span: this.from(this.starts[t]!) };
+      if (this.eat(T.RParen)) return { kind: 'TTuple', elems: [], span: this.from(this.starts[t]!) };
       const first = this.parseType();
-      if (!this.at(',')) {
-        this.close(')');
+      if (!this.at(T.Comma)) {
+        this.close(T.RParen);
         return first;
       }
       const elems = [first];
       this.advance();
-      this.sequence(')', () => this.parseType(), elems);
-      return { kind: 'TTuple', elems, span: this.from(this.starts[t]!) };
+      this.sequence(T.RParen, () => this.parseType(), elems);
+      return { kind: 'TTuple', elems: exact(elems), span: this.from(this.starts[t]!) };
     }
     this.error('E0015', this.hereSpan(), [this.describe(t)]);
-    if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!)) this.advance();
+    if (!this.isStructural(this.kindOf(t)) && !isDeclStart(this.kindOf(t))) this.advance();
     return this.errorType(this.starts[t]!);
   }
 
@@ -875,21 +943,21 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      const k = K[this.codes[t]!]!;
-      if (k === 'EOF') break;
-      if (k === 'end') {
-        if (terms & T_END) break;
-      } else if (k === 'else') {
-        if (terms & T_ELSE) break;
-      } else if (k === 'with') {
-        if (terms & T_WITH) break;
+      const k = this.kindOf(t);
+      if (k === T.EOF) break;
+      if (k === T.End) {
+        if (terms & STOP_END) break;
+      } else if (k === T.Else) {
+        if (terms & STOP_ELSE) break;
+      } else if (k === T.With) {
+        if (terms & STOP_WITH) break;
       }
       if (minColumn >= 0 && this.column(t) <= minColumn) break;
       // A declaration keyword cannot start a statement: this block is unclosed.
-      if (DECL_START.has(k)) break;
+      if (isDeclStart(k)) break;
       this.panic = false;
-      if (k === 'end' || k === 'else' || k === 'with') {
-        this.error('E0018', this.tokSpan(t), [k]);
+      if (k === T.End || k === T.Else || k === T.With) {
+        this.error('E0018', this.tokSpan(t), [K[k]!]);
         this.advance();
         this.skipLine();
         continue;
@@ -903,69 +971,69 @@ class Parser {
     this.depth--;
     const span =
       stmts.length > 0 ? this.span(stmts[0]!.span.start, stmts[stmts.length - 1]!.span.end) : this.span(start, start);
-    return { kind: 'Block', stmts, span };
+    return { kind: 'Block', stmts: exact(stmts), span };
   }
 
   private atStatementEnd(): boolean {
-    const k = K[this.codes[this.pos]!]!;
-    return k === 'NL' || k === 'EOF' || k === 'end' || k === 'else' || k === 'with';
+    const k = this.kind();
+    return k === T.NL || k === T.EOF || k === T.End || k === T.Else || k === T.With;
   }
 
   private parseStatement(): A.Stmt | null {
     const t = this.peek();
-    switch (K[this.codes[t]!]!) {
-      case 'let':
+    switch (this.kindOf(t)) {
+      case T.Let:
         return this.parseLet();
-      case 'while':
+      case T.While:
         return this.parseWhile();
-      case 'for':
+      case T.For:
         return this.parseFor();
-      case 'return': {
+      case T.Return: {
         this.advance();
         const value = this.atStatementEnd() ? null : this.parseExpr();
         return { kind: 'Return', value, span: this.from(this.starts[t]!) };
       }
-      case 'break':
+      case T.Break:
         this.advance();
         return { kind: 'Break', span: this.tokSpan(t) };
-      case 'continue':
+      case T.Continue:
         this.advance();
         return { kind: 'Continue', span: this.tokSpan(t) };
-      case 'assert': {
+      case T.Assert: {
         this.advance();
         const cond = this.parseExpr();
         return { kind: 'Assert', cond, span: this.from(this.starts[t]!) };
       }
-      case 'assume': {
+      case T.Assume: {
         this.advance();
         const cond = this.parseExpr();
         return { kind: 'Assume', cond, span: this.from(this.starts[t]!) };
       }
-      case 'invariant':
-      case 'decreases':
-      case 'requires':
-      case 'ensures': {
+      case T.Invariant:
+      case T.Decreases:
+      case T.Requires:
+      case T.Ensures: {
         const where =
-          K[this.codes[t]!]! === 'invariant'
+          this.kindOf(t) === T.Invariant
             ? 'first in a loop body'
-            : K[this.codes[t]!]! === 'decreases'
+            : this.kindOf(t) === T.Decreases
               ? 'right after a cell signature or first in a loop body'
               : 'right after the cell signature';
-        this.error('E0016', this.tokSpan(t), [K[this.codes[t]!]!, where]);
+        this.error('E0016', this.tokSpan(t), [K[this.kindOf(t)]!, where]);
         this.advance();
         this.parseExpr();
         return null;
       }
       default: {
         const expr = this.parseExpr();
-        const k = K[this.codes[this.pos]!]!;
-        if (k === '=' || k === '+=' || k === '-=' || k === '*=') {
+        const k = this.kind();
+        if (k === T.Eq || k === T.PlusEq || k === T.MinusEq || k === T.StarEq) {
           this.advance();
           const value = this.parseExpr();
           if (expr.kind !== 'Name' && expr.kind !== 'Index' && expr.kind !== 'Field') {
             this.error('E0017', expr.span);
           }
-          return { kind: 'Assign', target: expr, op: k, value, span: this.from(expr.span.start) };
+          return { kind: 'Assign', target: expr, op: K[k] as A.AssignOp, value, span: this.from(expr.span.start) };
         }
         return { kind: 'ExprStmt', expr, span: expr.span };
       }
@@ -974,11 +1042,11 @@ class Parser {
 
   private parseLet(): A.LetStmt {
     const kw = this.advance();
-    const mutable = this.eat('mut');
+    const mutable = this.eat(T.Mut);
     const pattern = this.parsePattern(false);
-    const type = this.eat(':') ? this.parseType() : null;
+    const type = this.eat(T.Colon) ? this.parseType() : null;
     let init: A.Expr;
-    if (!this.expect('=')) init = this.errorName(this.lastEnd);
+    if (!this.expect(T.Eq)) init = this.errorName(this.lastEnd);
     else init = this.parseExpr();
     return { kind: 'Let', pattern, mutable, type, init, span: this.from(this.starts[kw]!) };
   }
@@ -989,11 +1057,11 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'invariant') {
+      if (this.kindOf(t) === T.Invariant) {
         this.advance();
         this.panic = false;
         invariants.push(this.parseExpr());
-      } else if (K[this.codes[t]!]! === 'decreases') {
+      } else if (this.kindOf(t) === T.Decreases) {
         this.advance();
         this.panic = false;
         const e = this.parseExpr();
@@ -1002,7 +1070,7 @@ class Parser {
       } else break;
       this.endLine();
     }
-    return { invariants, decreases };
+    return { invariants: exact(invariants), decreases };
   }
 
   private parseWhile(): A.WhileStmt {
@@ -1010,7 +1078,7 @@ class Parser {
     const cond = this.parseExpr();
     this.endLine();
     const { invariants, decreases } = this.parseLoopSpecs();
-    const body = this.parseBlock(T_END, -1);
+    const body = this.parseBlock(STOP_END, -1);
     this.expectEnd(kw, 'while');
     return { kind: 'While', cond, invariants, decreases, body, span: this.from(this.starts[kw]!) };
   }
@@ -1019,11 +1087,11 @@ class Parser {
     const kw = this.advance();
     const pattern = this.parsePattern(false);
     let iterable: A.Expr;
-    if (!this.expect('in')) iterable = this.errorName(this.lastEnd);
+    if (!this.expect(T.In)) iterable = this.errorName(this.lastEnd);
     else iterable = this.parseExpr();
     this.endLine();
     const { invariants, decreases } = this.parseLoopSpecs();
-    const body = this.parseBlock(T_END, -1);
+    const body = this.parseBlock(STOP_END, -1);
     this.expectEnd(kw, 'for');
     return { kind: 'For', pattern, iterable, invariants, decreases, body, span: this.from(this.starts[kw]!) };
   }
@@ -1038,19 +1106,19 @@ class Parser {
     let left = this.parsePrefix();
     for (;;) {
       const t = this.pos;
-      const prec = BINARY_PREC[K[this.codes[t]!]!];
-      if (prec === undefined || prec < minPrec) return left;
+      const prec = BINARY_PREC[this.codes[t]!]!;
+      if (prec === 0 || prec < minPrec) return left;
       // `/ {` starts an effect row after a return refinement, not a division.
-      if (K[this.codes[t]!]! === '/' && K[this.codes[this.pos + 1]!] === '{') return left;
+      if (this.kindOf(t) === T.Slash && this.kindOf(this.pos + 1) === T.LBrace) return left;
       this.advance();
       // `implies` is right-associative; everything else here is left-associative.
       const right = this.parseBinary(prec === PREC_IMPLIES ? prec : prec + 1);
       left = {
         kind: 'Binary',
-        op: K[this.codes[t]!]! as A.BinaryOp,
+        op: K[this.kindOf(t)] as A.BinaryOp,
         left,
         right,
-        span: this.span(left.span.start, right.span.end > left.span.end ? right.span.end : this.lastEnd),
+        span: this.span(left.span.start, this.lastEnd),
       };
     }
   }
@@ -1062,18 +1130,18 @@ class Parser {
       return this.errorName(this.starts[t]!);
     }
     let e: A.Expr;
-    if (K[this.codes[t]!]! === '-') {
+    if (this.kindOf(t) === T.Minus) {
       this.advance();
-      if (this.at('Int')) this.negatedInt = this.pos;
+      if (this.at(T.Int)) this.negatedInt = this.pos;
       const operand = this.parsePrefix();
       e = { kind: 'Unary', op: '-', operand, span: this.from(this.starts[t]!) };
-    } else if (K[this.codes[t]!]! === 'not') {
+    } else if (this.kindOf(t) === T.Not) {
       this.advance();
       const operand = this.parseBinary(PREC_NOT);
       e = { kind: 'Unary', op: 'not', operand, span: this.from(this.starts[t]!) };
     } else {
       e = this.parsePostfix();
-      if (this.at('**')) {
+      if (this.at(T.StarStar)) {
         this.advance();
         const right = this.parsePrefix();
         e = { kind: 'Binary', op: '**', left: e, right, span: this.from(e.span.start) };
@@ -1088,28 +1156,28 @@ class Parser {
     const start = e.span.start;
     for (;;) {
       const t = this.peek();
-      switch (K[this.codes[t]!]!) {
-        case '(': {
+      switch (this.kindOf(t)) {
+        case T.LParen: {
           this.advance();
           const { args, spread } = this.parseArgs();
           e = { kind: 'Call', callee: e, args, spread, span: this.from(start) };
           continue;
         }
-        case '[': {
+        case T.LBracket: {
           this.advance();
           const index = this.parseExpr();
-          this.close(']');
+          this.close(T.RBracket);
           e = { kind: 'Index', target: e, index, span: this.from(start) };
           continue;
         }
-        case '.': {
+        case T.Dot: {
           this.advance();
           const n = this.peek();
           let name: A.Ident;
-          if (K[this.codes[n]!]! === 'Ident') {
+          if (this.kindOf(n) === T.Ident) {
             this.advance();
-            name = { name: this.values[n] as string, span: this.tokSpan(n) };
-          } else if (K[this.codes[n]!]! === 'Int') {
+            name = { name: this.name(n), span: this.tokSpan(n) };
+          } else if (this.kindOf(n) === T.Int) {
             this.advance();
             name = { name: this.code.slice(this.starts[n]!, this.ends[n]!), span: this.tokSpan(n) };
           } else {
@@ -1119,11 +1187,11 @@ class Parser {
           e = { kind: 'Field', target: e, name, span: this.from(start) };
           continue;
         }
-        case '?':
+        case T.Question:
           this.advance();
           e = { kind: 'Try', expr: e, span: this.from(start) };
           continue;
-        case '!':
+        case T.Bang:
           this.advance();
           e = { kind: 'NonNull', expr: e, span: this.from(start) };
           continue;
@@ -1138,10 +1206,10 @@ class Parser {
     const args: A.Arg[] = [];
     let spread: A.Expr | null = null;
     this.sequence(
-      ')',
+      T.RParen,
       () => {
         const t = this.peek();
-        if (K[this.codes[t]!]! === '..') {
+        if (this.kindOf(t) === T.DotDot) {
           this.advance();
           const e = this.parseExpr();
           if (spread === null) spread = e;
@@ -1152,111 +1220,115 @@ class Parser {
       },
       args,
     );
-    return { args, spread };
+    return { args: exact(args), spread };
   }
 
   private parseArg(): A.Arg {
     const start = this.starts[this.pos]!;
     let name: A.Ident | null = null;
-    if (this.at('Ident') && this.peekAt(1) === ':') {
+    if (this.at(T.Ident) && this.peekAt(1) === T.Colon) {
       const t = this.advance();
-      name = { name: this.values[t] as string, span: this.tokSpan(t) };
+      name = { name: this.name(t), span: this.tokSpan(t) };
       this.advance();
     }
     let mode: A.ArgMode = 'plain';
-    if (this.at('ref')) {
+    if (this.at(T.Ref)) {
       this.advance();
       mode = 'ref';
-    } else if (this.at('mut')) {
+    } else if (this.at(T.Mut)) {
       this.advance();
-      this.expect('ref');
+      this.expect(T.Ref);
       mode = 'mutref';
     }
     const value = this.parseExpr();
+    // A plain positional argument shares its expression's span.
+    if (name === null && mode === 'plain' && value.span.start === start && value.span.end === this.lastEnd) {
+      return { name, mode, value, span: value.span };
+    }
     return { name, mode, value, span: this.from(start) };
   }
 
   private parsePrimary(): A.Expr {
     const t = this.peek();
-    switch (K[this.codes[t]!]!) {
-      case 'Int': {
+    switch (this.kindOf(t)) {
+      case T.Int: {
         this.advance();
-        const value = this.values[t] as bigint;
+        const value = this.value(t) as bigint;
         if (value === INT_LIMIT && this.negatedInt !== this.pos - 1) {
           this.error('E0005', this.tokSpan(t), [this.code.slice(this.starts[t]!, this.ends[t]!)]);
         }
         return { kind: 'Int', value, span: this.tokSpan(t) };
       }
-      case 'Float':
+      case T.Float:
         this.advance();
-        return { kind: 'Float', value: this.values[t] as number, text: this.code.slice(this.starts[t]!, this.ends[t]!), span: this.tokSpan(t) };
-      case 'true':
-      case 'false':
+        return { kind: 'Float', value: this.value(t) as number, text: this.code.slice(this.starts[t]!, this.ends[t]!), span: this.tokSpan(t) };
+      case T.True:
+      case T.False:
         this.advance();
-        return { kind: 'Bool', value: K[this.codes[t]!]! === 'true', span: this.tokSpan(t) };
-      case 'null':
+        return { kind: 'Bool', value: this.kindOf(t) === T.True, span: this.tokSpan(t) };
+      case T.Null:
         this.advance();
         return { kind: 'Null', span: this.tokSpan(t) };
-      case 'Str':
-      case 'RawStr':
+      case T.Str:
+      case T.RawStr:
         this.advance();
-        return { kind: 'String', parts: [this.values[t] as string], raw: K[this.codes[t]!]! === 'RawStr', span: this.tokSpan(t) };
-      case 'StrStart':
+        return { kind: 'String', parts: [this.value(t) as string], raw: this.kindOf(t) === T.RawStr, span: this.tokSpan(t) };
+      case T.StrStart:
         return this.parseInterpolated();
-      case 'Ident':
+      case T.Ident:
         this.advance();
-        return { kind: 'Name', name: this.values[t] as string, span: this.tokSpan(t) };
-      case 'self':
+        return { kind: 'Name', name: this.name(t), span: this.tokSpan(t) };
+      case T.Self:
         this.advance();
         return { kind: 'Name', name: 'self', span: this.tokSpan(t) };
-      case '(':
+      case T.LParen:
         return this.parseParenOrTuple();
-      case '[': {
+      case T.LBracket: {
         this.advance();
         const elems: A.Expr[] = [];
-        this.sequence(']', () => this.parseExpr(), elems);
-        return { kind: 'List', elems, span: this.from(this.starts[t]!) };
+        this.sequence(T.RBracket, () => this.parseExpr(), elems);
+        return { kind: 'List', elems: exact(elems), span: this.from(this.starts[t]!) };
       }
-      case 'if':
+      case T.If:
         this.advance();
         return this.parseIfRest(t, t);
-      case 'match':
+      case T.Match:
         return this.parseMatch();
-      case 'handle':
+      case T.Handle:
         return this.parseHandle();
-      case 'perform':
+      case T.Perform:
         return this.parsePerform();
-      case 'resume':
-      case 'halt': {
+      case T.Resume:
+      case T.Halt: {
         this.advance();
         let value: A.Expr | null = null;
-        if (this.eat('(')) {
-          if (!this.at(')')) value = this.parseExpr();
-          this.close(')');
+        if (this.eat(T.LParen)) {
+          if (!this.at(T.RParen)) value = this.parseExpr();
+          this.close(T.RParen);
         }
-        return K[this.codes[t]!]! === 'resume'
+        return this.kindOf(t) === T.Resume
           ? { kind: 'Resume', value, span: this.from(this.starts[t]!) }
           : { kind: 'Halt', message: value, span: this.from(this.starts[t]!) };
       }
-      case 'old': {
+      case T.Old: {
         this.advance();
         let expr: A.Expr;
-        if (this.expect('(')) {
+        if (this.expect(T.LParen)) {
           expr = this.parseExpr();
-          this.close(')');
+          this.close(T.RParen);
         } else expr = this.errorName(this.lastEnd);
         return { kind: 'Old', expr, span: this.from(this.starts[t]!) };
       }
-      case 'forall':
-      case 'exists':
+      case T.Forall:
+      case T.Exists:
         return this.parseQuant();
-      case 'not':
-      case '-':
+      case T.Not:
+      case T.Minus:
         // Only reached in odd positions such as `a == not b`; parse leniently.
         return this.parsePrefix();
       default:
         this.error('E0011', this.hereSpan(), [this.describe(t)]);
-        if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!)) this.advance();
+        if (!this.isStructural(this.kindOf(t)) && !isDeclStart(this.kindOf(t))) this.advance();
         return this.errorName(this.starts[t]!);
     }
   }
@@ -1264,74 +1336,77 @@ class Parser {
   private parseInterpolated(): A.StringLit {
     const first = this.advance();
     const parts: (string | A.Expr)[] = [];
-    if (this.values[first] !== '') parts.push(this.values[first] as string);
+    const head = this.value(first) as string;
+    if (head !== '') parts.push(head);
     for (;;) {
       const t = this.peek();
-      if (K[this.codes[t]!]! === 'StrMid' || K[this.codes[t]!]! === 'StrEnd') {
+      if (this.kindOf(t) === T.StrMid || this.kindOf(t) === T.StrEnd) {
         this.error('E0011', this.tokSpan(t), ['`}`']);
       } else {
         parts.push(this.parseExpr());
       }
       const u = this.peek();
-      if (K[this.codes[u]!]! === 'StrMid' || K[this.codes[u]!]! === 'StrEnd') {
+      if (this.kindOf(u) === T.StrMid || this.kindOf(u) === T.StrEnd) {
         this.advance();
-        if (this.values[u] !== '') parts.push(this.values[u] as string);
-        if (K[this.codes[u]!]! === 'StrEnd') break;
+        const text = this.value(u) as string;
+        if (text !== '') parts.push(text);
+        if (this.kindOf(u) === T.StrEnd) break;
         continue;
       }
       // Malformed interpolation: skip to the end of this string.
       this.expected('`}`');
       if (!this.skipToStringPart()) break;
       const v = this.advance();
-      if (this.values[v] !== '') parts.push(this.values[v] as string);
-      if (K[this.codes[v]!]! === 'StrEnd') break;
+      const text = this.value(v) as string;
+      if (text !== '') parts.push(text);
+      if (this.kindOf(v) === T.StrEnd) break;
     }
-    return { kind: 'String', parts, raw: false, span: this.from(this.starts[first]!) };
+    return { kind: 'String', parts: exact(parts), raw: false, span: this.from(this.starts[first]!) };
   }
 
   /** Skips to the StrMid/StrEnd of the current string (not consumed); false if the line ends first. */
   private skipToStringPart(): boolean {
     let depth = 0;
     for (;;) {
-      const k = K[this.codes[this.pos]!]!;
-      if (k === 'NL' || k === 'EOF') return false;
-      if (k === 'StrStart') depth++;
-      else if (k === 'StrEnd') {
+      const k = this.kind();
+      if (k === T.NL || k === T.EOF) return false;
+      if (k === T.StrStart) depth++;
+      else if (k === T.StrEnd) {
         if (depth === 0) return true;
         depth--;
-      } else if (k === 'StrMid' && depth === 0) return true;
+      } else if (k === T.StrMid && depth === 0) return true;
       this.advance();
     }
   }
 
   private parseParenOrTuple(): A.Expr {
     const open = this.advance();
-    if (this.eat(')')) return { kind: 'Tuple', elems: [], span: this.from(this.starts[open]!) };
+    if (this.eat(T.RParen)) return { kind: 'Tuple', elems: [], span: this.from(this.starts[open]!) };
     const first = this.parseExpr();
-    if (!this.at(',')) {
-      this.close(')');
+    if (!this.at(T.Comma)) {
+      this.close(T.RParen);
       return first;
     }
     this.advance();
     const elems = [first];
-    this.sequence(')', () => this.parseExpr(), elems);
-    return { kind: 'Tuple', elems, span: this.from(this.starts[open]!) };
+    this.sequence(T.RParen, () => this.parseExpr(), elems);
+    return { kind: 'Tuple', elems: exact(elems), span: this.from(this.starts[open]!) };
   }
 
   /** After `if` (or `else if`): condition, then-block, else part; the chain's single `end`. */
   private parseIfRest(ifTok: Tok, outer: Tok): A.IfExpr {
     const cond = this.parseExpr();
     this.endLine();
-    const then = this.parseBlock(T_END | T_ELSE, -1);
+    const then = this.parseBlock(STOP_END | STOP_ELSE, -1);
     let otherwise: A.Block | A.IfExpr | null = null;
-    if (this.eat('else')) {
-      if (this.at('if')) {
+    if (this.eat(T.Else)) {
+      if (this.at(T.If)) {
         const elif = this.advance();
         otherwise = this.parseIfRest(elif, outer);
         return { kind: 'If', cond, then, else: otherwise, span: this.from(this.starts[ifTok]!) };
       }
       this.endLine();
-      otherwise = this.parseBlock(T_END, -1);
+      otherwise = this.parseBlock(STOP_END, -1);
     }
     this.expectEnd(outer, 'if');
     return { kind: 'If', cond, then, else: otherwise, span: this.from(this.starts[ifTok]!) };
@@ -1345,23 +1420,23 @@ class Parser {
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
-      const k = K[this.codes[t]!]!;
-      if (k === 'end' || k === 'EOF' || k === 'else' || k === 'with' || DECL_START.has(k)) break;
+      const k = this.kindOf(t);
+      if (k === T.End || k === T.EOF || k === T.Else || k === T.With || isDeclStart(k)) break;
       this.panic = false;
       const before = this.pos;
       arms.push(this.parseArm(this.column(t)));
       if (this.pos === before) this.advance();
     }
     this.expectEnd(kw, 'match');
-    return { kind: 'Match', scrutinee, arms, span: this.from(this.starts[kw]!) };
+    return { kind: 'Match', scrutinee, arms: exact(arms), span: this.from(this.starts[kw]!) };
   }
 
   private parseArm(column: number): A.MatchArm {
     const start = this.starts[this.pos]!;
     const pattern = this.parsePattern(true);
-    const guard = this.eat('if') ? this.parseExpr() : null;
+    const guard = this.eat(T.If) ? this.parseExpr() : null;
     let body: A.Block;
-    if (!this.expect('->')) {
+    if (!this.expect(T.Arrow)) {
       this.skipLine();
       body = { kind: 'Block', stmts: [], span: this.span(this.lastEnd, this.lastEnd) };
     } else {
@@ -1372,7 +1447,7 @@ class Parser {
 
   /** The body after `->` or `=>`: the rest of the line, or an indented block on the following lines. */
   private parseArmBody(column: number): A.Block {
-    if (this.at('NL')) return this.parseBlock(T_END, column);
+    if (this.at(T.NL)) return this.parseBlock(STOP_END, column);
     const s = this.parseStatement();
     const stmts = s === null ? [] : [s];
     const span = s === null ? this.span(this.lastEnd, this.lastEnd) : s.span;
@@ -1383,15 +1458,15 @@ class Parser {
   private parseHandle(): A.HandleExpr {
     const kw = this.advance();
     this.endLine();
-    const body = this.parseBlock(T_WITH | T_END, -1);
+    const body = this.parseBlock(STOP_WITH | STOP_END, -1);
     const handlers: A.Handler[] = [];
-    if (this.eat('with')) {
+    if (this.eat(T.With)) {
       this.endLine();
       for (;;) {
         this.skipNewlines();
         const t = this.peek();
-        const k = K[this.codes[t]!]!;
-        if (k === 'end' || k === 'EOF' || k === 'else' || k === 'with' || DECL_START.has(k)) break;
+        const k = this.kindOf(t);
+        if (k === T.End || k === T.EOF || k === T.Else || k === T.With || isDeclStart(k)) break;
         this.panic = false;
         const before = this.pos;
         handlers.push(this.parseHandler(this.column(t)));
@@ -1401,33 +1476,33 @@ class Parser {
       this.expected('`with`');
     }
     this.expectEnd(kw, 'handle');
-    return { kind: 'Handle', body, handlers, span: this.from(this.starts[kw]!) };
+    return { kind: 'Handle', body, handlers: exact(handlers), span: this.from(this.starts[kw]!) };
   }
 
   private parseHandler(column: number): A.Handler {
     const start = this.starts[this.pos]!;
     const effect = this.ident('an effect name');
     let op = this.errorIdent(this.lastEnd);
-    if (this.expect('.')) op = this.ident('an operation name');
+    if (this.expect(T.Dot)) op = this.ident('an operation name');
     const params: A.Ident[] = [];
-    if (this.expect('(')) this.sequence(')', () => this.ident('a parameter name'), params);
+    if (this.expect(T.LParen)) this.sequence(T.RParen, () => this.ident('a parameter name'), params);
     let body: A.Block;
-    if (!this.expect('=>')) {
+    if (!this.expect(T.FatArrow)) {
       this.skipLine();
       body = { kind: 'Block', stmts: [], span: this.span(this.lastEnd, this.lastEnd) };
     } else {
       body = this.parseArmBody(column);
     }
-    return { effect, op, params, body, span: this.from(start) };
+    return { effect, op, params: exact(params), body, span: this.from(start) };
   }
 
   private parsePerform(): A.PerformExpr {
     const kw = this.advance();
     const effect = this.ident('an effect name');
     let op = this.errorIdent(this.lastEnd);
-    if (this.expect('.')) op = this.ident('an operation name');
+    if (this.expect(T.Dot)) op = this.ident('an operation name');
     let args: A.Arg[] = [];
-    if (this.expect('(')) {
+    if (this.expect(T.LParen)) {
       const parsed = this.parseArgs();
       args = parsed.args;
       if (parsed.spread !== null) this.error('E0018', parsed.spread.span, ['..']);
@@ -1440,15 +1515,15 @@ class Parser {
     const variable = this.ident('a variable name');
     let type: A.TypeExpr | null = null;
     let domain: A.Expr | null = null;
-    if (this.eat(':')) type = this.parseType();
-    if (this.eat('in')) domain = this.parseExpr();
+    if (this.eat(T.Colon)) type = this.parseType();
+    if (this.eat(T.In)) domain = this.parseExpr();
     if (type === null && domain === null) this.expected('`in` or `:`');
     let body: A.Expr;
-    if (!this.expect('=>')) body = this.errorName(this.lastEnd);
+    if (!this.expect(T.FatArrow)) body = this.errorName(this.lastEnd);
     else body = this.parseExpr();
     return {
       kind: 'Quant',
-      quantifier: K[this.codes[kw]!]! === 'forall' ? 'forall' : 'exists',
+      quantifier: this.kindOf(kw) === T.Forall ? 'forall' : 'exists',
       variable,
       type,
       domain,
@@ -1473,73 +1548,71 @@ class Parser {
 
   private parsePatternInner(allowType: boolean): A.Pattern {
     const t = this.peek();
-    switch (K[this.codes[t]!]!) {
-      case 'Ident': {
-        if (this.values[t] === '_') {
-          this.advance();
-          return { kind: 'PWild', span: this.tokSpan(t) };
-        }
-        const first = this.advance();
-        const path: A.Ident[] = [{ name: this.values[first] as string, span: this.tokSpan(first) }];
-        while (this.at('.') && this.peekAt(1) === 'Ident') {
+    switch (this.kindOf(t)) {
+      case T.Ident: {
+        const firstName = this.name(t);
+        this.advance();
+        if (firstName === '_') return { kind: 'PWild', span: this.tokSpan(t) };
+        const path: A.Ident[] = [{ name: firstName, span: this.tokSpan(t) }];
+        while (this.at(T.Dot) && this.peekAt(1) === T.Ident) {
           this.advance();
           const n = this.advance();
-          path.push({ name: this.values[n] as string, span: this.tokSpan(n) });
+          path.push({ name: this.name(n), span: this.tokSpan(n) });
         }
-        if (this.eat('(')) {
+        if (this.eat(T.LParen)) {
           const args: A.CtorPatternArg[] = [];
-          this.sequence(')', () => this.parseCtorPatternArg(allowType), args);
-          return { kind: 'PCtor', path, args, span: this.from(this.starts[t]!) };
+          this.sequence(T.RParen, () => this.parseCtorPatternArg(allowType), args);
+          return { kind: 'PCtor', path: exact(path), args: exact(args), span: this.from(this.starts[t]!) };
         }
-        if (path.length > 1) return { kind: 'PCtor', path, args: null, span: this.from(this.starts[t]!) };
-        if (allowType && this.eat(':')) {
+        if (path.length > 1) return { kind: 'PCtor', path: exact(path), args: null, span: this.from(this.starts[t]!) };
+        if (allowType && this.eat(T.Colon)) {
           const type = this.parseType();
           return { kind: 'PType', name: path[0]!, type, span: this.from(this.starts[t]!) };
         }
-        return { kind: 'PBind', name: path[0]!, span: this.tokSpan(t) };
+        return { kind: 'PBind', name: path[0]!, span: path[0]!.span };
       }
-      case 'Int':
-      case '-':
+      case T.Int:
+      case T.Minus:
         return this.parseNumericPattern();
-      case 'Str':
-      case 'RawStr':
+      case T.Str:
+      case T.RawStr:
         this.advance();
-        return { kind: 'PLit', value: this.values[t] as string, span: this.tokSpan(t) };
-      case 'true':
-      case 'false':
+        return { kind: 'PLit', value: this.value(t) as string, span: this.tokSpan(t) };
+      case T.True:
+      case T.False:
         this.advance();
-        return { kind: 'PLit', value: K[this.codes[t]!]! === 'true', span: this.tokSpan(t) };
-      case 'null':
+        return { kind: 'PLit', value: this.kindOf(t) === T.True, span: this.tokSpan(t) };
+      case T.Null:
         this.advance();
         return { kind: 'PLit', value: null, span: this.tokSpan(t) };
-      case '(': {
+      case T.LParen: {
         this.advance();
-        if (this.eat(')')) return { kind: 'PTuple', elems: [], span: this.from(this.starts[t]!) };
+        if (this.eat(T.RParen)) return { kind: 'PTuple', elems: [], span: this.from(this.starts[t]!) };
         const first = this.parsePattern(allowType);
-        if (!this.at(',')) {
-          this.close(')');
+        if (!this.at(T.Comma)) {
+          this.close(T.RParen);
           return first;
         }
         this.advance();
         const elems = [first];
-        this.sequence(')', () => this.parsePattern(allowType), elems);
-        return { kind: 'PTuple', elems, span: this.from(this.starts[t]!) };
+        this.sequence(T.RParen, () => this.parsePattern(allowType), elems);
+        return { kind: 'PTuple', elems: exact(elems), span: this.from(this.starts[t]!) };
       }
       default:
         this.error('E0014', this.hereSpan(), [this.describe(t)]);
-        if (!this.isStructural(K[this.codes[t]!]!) && !DECL_START.has(K[this.codes[t]!]!) && K[this.codes[t]!]! !== '->' && K[this.codes[t]!]! !== '=') this.advance();
+        if (!this.isStructural(this.kindOf(t)) && !isDeclStart(this.kindOf(t)) && this.kindOf(t) !== T.Arrow && this.kindOf(t) !== T.Eq) this.advance();
         return { kind: 'PWild', span: this.span(this.starts[t]!, this.starts[t]!) };
     }
   }
 
   private parseCtorPatternArg(allowType: boolean): A.CtorPatternArg {
-    if (this.at('Ident') && this.peekAt(1) === ':') {
+    if (this.at(T.Ident) && this.peekAt(1) === T.Colon) {
       const n = this.advance();
-      const name: A.Ident = { name: this.values[n] as string, span: this.tokSpan(n) };
+      const name: A.Ident = { name: this.name(n), span: this.tokSpan(n) };
       this.advance();
-      const k = K[this.codes[this.pos]!]!;
+      const k = this.kind();
       // `Token(id:)` binds the field to a variable of the same name.
-      if (k === ',' || k === ')') return { name, pattern: { kind: 'PBind', name, span: name.span } };
+      if (k === T.Comma || k === T.RParen) return { name, pattern: { kind: 'PBind', name, span: name.span } };
       return { name, pattern: this.parsePattern(allowType) };
     }
     return { name: null, pattern: this.parsePattern(allowType) };
@@ -1550,25 +1623,25 @@ class Parser {
     const start = this.starts[this.pos]!;
     const lo = this.signedIntLiteral();
     if (lo === null) return { kind: 'PWild', span: this.from(start) };
-    const k = K[this.codes[this.pos]!]!;
-    if (k === '..' || k === '..=') {
+    const k = this.kind();
+    if (k === T.DotDot || k === T.DotDotEq) {
       this.advance();
       const hi = this.signedIntLiteral();
-      return { kind: 'PRange', lo, hi: hi ?? lo, inclusive: k === '..=', span: this.from(start) };
+      return { kind: 'PRange', lo, hi: hi ?? lo, inclusive: k === T.DotDotEq, span: this.from(start) };
     }
     return { kind: 'PLit', value: lo, span: this.from(start) };
   }
 
   private signedIntLiteral(): bigint | null {
-    const neg = this.eat('-');
+    const neg = this.eat(T.Minus);
     const t = this.peek();
-    if (K[this.codes[t]!]! !== 'Int') {
+    if (this.kindOf(t) !== T.Int) {
       this.error('E0014', this.hereSpan(), [this.describe(t)]);
-      if (!this.isStructural(K[this.codes[t]!]!) && K[this.codes[t]!]! !== '->') this.advance();
+      if (!this.isStructural(this.kindOf(t)) && this.kindOf(t) !== T.Arrow) this.advance();
       return null;
     }
     this.advance();
-    const v = this.values[t] as bigint;
+    const v = this.value(t) as bigint;
     if (v === INT_LIMIT && !neg) this.error('E0005', this.tokSpan(t), [this.code.slice(this.starts[t]!, this.ends[t]!)]);
     return neg ? -v : v;
   }

@@ -38,6 +38,8 @@ export interface JsonLocation {
 
 export interface JsonCounterexample {
   readonly confirmed: boolean;
+  /** Why the counterexample could not be replayed, when it could not. */
+  readonly note?: string;
   /** Loop unrolling depth at which it was found (0: on an exact path). */
   readonly unrolled: number;
   /** Parameters by name, then `perform#1`, `perform#2`…: Lumen literal text (as in SARIF). */
@@ -169,6 +171,7 @@ function checkJson(input: ReportInput, locator: Locator, r: CheckResult, p: Posi
       ...base,
       counterexample: {
         confirmed: isConfirmed(input, r),
+        ...(v.note ? { note: v.note } : {}),
         unrolled: cx.unrolled,
         inputs: counterexampleInputs(cx),
         parameters: cx.inputs.map((x) => ({ name: x.name, type: typeToString(x.type), value: x.value })),

@@ -54,14 +54,20 @@ export interface ReportInput {
   /** `assume` statements and `extern` contracts (IrProgram.trusted). */
   readonly trusted: readonly TrustedItem[];
   /**
-   * Which refuted checks had their counterexample replayed on the VM. A set of
-   * check ids for a single program; a predicate when several programs are
-   * merged into one report (check ids are per program).
+   * Which refuted checks had their counterexample replayed on the VM, besides
+   * those whose verdict already says `confirmed: true`. A set of check ids for
+   * a single program; a predicate when several programs are merged into one
+   * report (check ids are per program).
    */
   readonly confirmed?: ReadonlySet<number> | ((result: CheckResult) => boolean);
   /** SARIF only: also emit proved checks (kind `pass`). JSON and audit reports always list every check. */
   readonly includeProved: boolean;
-  /** SARIF `automationDetails.id`, e.g. `lumen-verify/` + a category. */
+  /**
+   * SARIF `automationDetails.id`: the code-scanning category, e.g.
+   * `lumen-verify/` or `lumen-verify/services/`. A final `/` is added when
+   * missing. Empty: no automationDetails (upload-sarif's `category` input then
+   * applies; when the SARIF has an id, that input is ignored).
+   */
   readonly automationId: string;
 }
 
@@ -87,16 +93,22 @@ export interface Position {
 /** Resolves spans against the input's files and root, caching per-file paths. */
 export class Locator {
   private readonly paths = new Map<string, string>();
+  private readonly uris = new Map<string, string>();
 
   constructor(private readonly input: Pick<ReportInput, 'files' | 'root' | 'cwd'>) {}
 
   position(span: Span): Position {
     const rel = this.relativePath(span.file);
+    let uri = this.uris.get(rel);
+    if (uri === undefined) {
+      uri = encodePath(rel);
+      this.uris.set(rel, uri);
+    }
     const file = this.input.files.get(span.file);
     if (!file) {
       // A span into a file the caller did not pass (e.g. an unreadable import):
       // still a valid, if coarse, location.
-      return { file: span.file, path: rel, uri: encodePath(rel), line: 1, column: 1, endLine: 1, endColumn: 1 };
+      return { file: span.file, path: rel, uri, line: 1, column: 1, endLine: 1, endColumn: 1 };
     }
     const len = file.text.length;
     const start = clamp(span.start, 0, len);
@@ -105,7 +117,7 @@ export class Locator {
     while (end > start && (file.text[end - 1] === '\n' || file.text[end - 1] === '\r')) end--;
     const a = lineColOf(file, start);
     const b = lineColOf(file, end);
-    return { file: span.file, path: rel, uri: encodePath(rel), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    return { file: span.file, path: rel, uri, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   }
 
   /** The trimmed text of the span's first line ('' when the file is unknown). */
@@ -180,8 +192,11 @@ export function cmp(a: string, b: string): number {
 
 // ---------------------------------------------------------------- checks
 
+/** Whether a refuted check's counterexample was replayed on the VM (its verdict says so, or the input does). */
 export function isConfirmed(input: Pick<ReportInput, 'confirmed'>, r: CheckResult): boolean {
-  if (r.verdict.kind !== 'refuted' || input.confirmed === undefined) return false;
+  if (r.verdict.kind !== 'refuted') return false;
+  if (r.verdict.confirmed) return true;
+  if (input.confirmed === undefined) return false;
   return typeof input.confirmed === 'function' ? input.confirmed(r) : input.confirmed.has(r.check.id);
 }
 

@@ -57,6 +57,9 @@ export const GITHUB_LIMITS: SarifLimits = {
   maxGzipBytes: 10_000_000,
 };
 
+/** Per-result truncation notes beyond this many are summarized in one. */
+const MAX_NOTES = 20;
+
 export interface SarifOptions {
   /** Tighter limits than GitHub's (tests use them to exercise truncation cheaply). */
   readonly limits?: Partial<SarifLimits>;
@@ -97,6 +100,7 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
   // 20 check kinds plus the diagnostic catalogue: far below maxRulesPerRun (a test asserts it).
   const rules = [...RULES];
   const rootHref = rootUri(input.root);
+  const automationId = normalizeAutomationId(input.automationId);
   const summary = summarize(input);
   const build = (kept: readonly Entry[], dropped: number): sarif.Log => {
     const notifications: sarif.Notification[] = [];
@@ -106,7 +110,10 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
       notifications.push({ level: 'warning', message: { text } });
       properties['truncated'] = { omittedResults: dropped, totalResults: entries.length, reason: text };
     }
-    for (const text of ctx.resultNotes) notifications.push({ level: 'note', message: { text } });
+    for (const text of ctx.resultNotes.slice(0, MAX_NOTES)) notifications.push({ level: 'note', message: { text } });
+    if (ctx.resultNotes.length > MAX_NOTES) {
+      notifications.push({ level: 'note', message: { text: `${ctx.resultNotes.length - MAX_NOTES} more results were shortened the same way.` } });
+    }
     const run: sarif.Run = {
       tool: {
         driver: {
@@ -117,7 +124,7 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
           rules,
         },
       },
-      automationDetails: { id: input.automationId },
+      ...(automationId ? { automationDetails: { id: automationId } } : {}),
       ...(rootHref ? { originalUriBaseIds: { [SRCROOT]: { uri: rootHref } } } : {}),
       columnKind: 'utf16CodeUnits',
       ...(notifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] } : {}),
@@ -137,13 +144,13 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
       .map((x) => x.e);
   let keep = Math.min(entries.length, limits.maxResultsPerRun);
   let log = build(keepFirst(keep), entries.length - keep);
-  if (gzippedSize(log) > limits.maxGzipBytes) {
+  if (gzippedSize(log, limits.maxGzipBytes) > limits.maxGzipBytes) {
     // Binary search for the largest prefix (by priority) that fits.
     let lo = 0;
     let hi = keep - 1;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (gzippedSize(build(keepFirst(mid), entries.length - mid)) <= limits.maxGzipBytes) lo = mid;
+      if (gzippedSize(build(keepFirst(mid), entries.length - mid), limits.maxGzipBytes) <= limits.maxGzipBytes) lo = mid;
       else hi = mid - 1;
     }
     keep = lo;
@@ -152,13 +159,33 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
   return log;
 }
 
+/**
+ * GitHub reads `automationDetails.id` as `category/run-id`; like
+ * `upload-sarif`'s `category` input, an id without a final `/` gets one, so
+ * the whole id is the category. An empty id leaves `automationDetails` out,
+ * and `upload-sarif`'s `category` input applies instead (the action only
+ * fills in runs that have none).
+ */
+export function normalizeAutomationId(id: string): string {
+  const t = id.trim();
+  return t === '' || t.endsWith('/') ? t : `${t}/`;
+}
+
 /** Deterministic bytes: two-space JSON in construction order, with a final newline. */
 export function serializeSarif(log: sarif.Log): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function gzippedSize(log: sarif.Log): number {
-  return gzipSync(serializeSarif(log)).length;
+/**
+ * The gzipped size of the serialized log, or an upper bound on it: gzip adds
+ * at most a few bytes per 16 KiB block to incompressible data, so a file
+ * whose plain size is below the limit (with that margin) is not compressed at all.
+ */
+function gzippedSize(log: sarif.Log, limit: number): number {
+  const text = serializeSarif(log);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const bound = bytes + Math.ceil(bytes / 16_384) * 5 + 64;
+  return bound <= limit ? bound : gzipSync(text).length;
 }
 
 // ---------------------------------------------------------------- results
@@ -214,8 +241,13 @@ function checkEntry(ctx: Ctx, r: CheckResult): Entry {
   let codeFlows: sarif.CodeFlow[] | undefined;
   if (v.kind === 'refuted') {
     const confirmed = isConfirmed(input, r);
-    text += ` Counterexample: ${plainText(describeInputs(v.counterexample))}${confirmed ? ' (confirmed by running it)' : ''}.`;
-    properties['counterexample'] = { confirmed, inputs: counterexampleInputs(v.counterexample), unrolled: v.counterexample.unrolled };
+    text += ` Counterexample: ${plainText(describeInputs(v.counterexample))}${confirmed ? ' (confirmed by replaying it on the VM)' : ''}.`;
+    properties['counterexample'] = {
+      confirmed,
+      inputs: counterexampleInputs(v.counterexample),
+      unrolled: v.counterexample.unrolled,
+      ...(v.note ? { note: v.note } : {}),
+    };
     codeFlows = [counterexampleFlow(ctx, r, v.counterexample)];
   } else if (v.kind === 'unknown') {
     properties['reason'] = v.reason;

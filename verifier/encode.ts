@@ -2,8 +2,15 @@
 //
 // * Int → Int (mathematical; 64-bit range is an explicit check), Bool → Bool,
 //   String → String (Z3's string theory), Float → `(_ FloatingPoint 11 53)`.
-// * list[T] → `(Seq T)`: length, indexing (`seq.nth`), concatenation and
-//   update are native; lengths are assumed ≤ 2^31 - 1 where values appear.
+// * list[T] → a datatype `mk(arr: (Array Int T), len: Int)`: indexing is
+//   `select`, update and `push` are `store`, concatenation is a fresh list
+//   with element-wise facts. `0 <= len(l) <= 2^31 - 1` is assumed where list
+//   values come from outside (parameters, call results, field reads) — never
+//   as a quantified axiom over the sort, which would contradict the datatype's
+//   own values such as `mk(a, -1)`. (Z3's sequence theory was tried first: it timed
+//   out on simple quantified goals that the array encoding proves at once.)
+//   Cells beyond `len` are unconstrained, so Lumen `==` on lists is defined
+//   extensionally (same length, same elements), never as SMT `=`.
 // * Records, enums, tuples, `result[T, E]` and untagged unions are algebraic
 //   datatypes, declared together (they may be mutually recursive). A generic
 //   type gets one datatype per instantiation; its name is built from the
@@ -14,7 +21,7 @@
 import type { Type } from '../frontend/types.js';
 import type { IrProgram } from '../frontend/ir.js';
 import type { DatatypeDecl, Sort, Term } from './smtlib/term.js';
-import { app, BoolSort, Float64Sort, IntSort, namedSort, seqSort, StringSort } from './smtlib/term.js';
+import { app, arraySort, BoolSort, Float64Sort, IntSort, namedSort, StringSort } from './smtlib/term.js';
 
 export const NULL_SORT = namedSort('Null!');
 export const NULL_VALUE: Term = app('null!', [], NULL_SORT);
@@ -85,6 +92,8 @@ export class SortRegistry {
   private readonly datatypes = new Map<string, DatatypeDecl>();
   private readonly uninterpreted = new Set<string>();
   private readonly order: string[] = [];
+  /** List datatypes and their element sorts. */
+  private readonly lists = new Map<string, Sort>();
 
   constructor(private readonly program: IrProgram) {}
 
@@ -104,7 +113,7 @@ export class SortRegistry {
         this.ensureNull();
         return NULL_SORT;
       case 'List':
-        return seqSort(this.sortOf(t.elem));
+        return namedSort(this.ensureDatatype(t));
       case 'Map': {
         const name = `Map!${typeKey(t)}`;
         this.uninterpreted.add(name);
@@ -149,6 +158,12 @@ export class SortRegistry {
       case 'Tuple':
         decl.constructors.push({ name: `${name}!mk`, fields: t.elems.map((e, i) => ({ name: `${name}!${i}`, sort: this.sortOf(e) })) });
         break;
+      case 'List': {
+        const elem = this.sortOf(t.elem);
+        decl.constructors.push({ name: `${name}!mk`, fields: [{ name: `${name}!arr`, sort: arraySort(IntSort, elem) }, { name: `${name}!len`, sort: IntSort }] });
+        this.lists.set(name, elem);
+        break;
+      }
       case 'Result':
         decl.constructors.push({ name: `${name}!ok`, fields: [{ name: `${name}!ok!0`, sort: this.sortOf(t.ok) }] });
         decl.constructors.push({ name: `${name}!err`, fields: [{ name: `${name}!err!0`, sort: this.sortOf(t.err) }] });
@@ -173,7 +188,14 @@ export class SortRegistry {
 
   /** All datatypes, in a deterministic order, for one `declare-datatypes`. */
   declarations(): { datatypes: DatatypeDecl[]; sorts: string[] } {
+    // `null` values appear without a type asking for them (e.g. the value of `print`).
+    this.ensureNull();
     return { datatypes: this.order.map((n) => this.datatypes.get(n)!), sorts: [...this.uninterpreted].sort() };
+  }
+
+  /** The element sort when `sort` is a list datatype. */
+  listElem(sort: Sort): Sort | undefined {
+    return sort.kind === 'Named' ? this.lists.get(sort.name) : undefined;
   }
 
   recordName(qualifiedName: string): string {

@@ -34,6 +34,7 @@ import type { Candidate, LoopStmt } from './infer.js';
 import { dt, instantiate, NULL_VALUE, SortRegistry, typeKey } from './encode.js';
 import type { Command, Sort, Term } from './smtlib/term.js';
 import {
+  arraySort,
   add,
   and,
   app,
@@ -182,6 +183,8 @@ class CellGen {
   private entryEnv = new Map<number, Term>();
   private entryMeasure: Term | null = null;
   private quantDepth = 0;
+  /** > 0 while evaluating a quantifier body over its bound variable. */
+  private boundDepth = 0;
 
   constructor(
     private readonly program: IrProgram,
@@ -250,7 +253,8 @@ class CellGen {
   }
 
   private assume(st: State, fact: Term): void {
-    if (this.translating > 0) return;
+    // Under a quantifier's bound variable a fact cannot be stated on its own.
+    if (this.translating > 0 || this.boundDepth > 0) return;
     if (fact.kind === 'BoolLit' && fact.value) return;
     if (st.pc.kind === 'BoolLit' && !st.pc.value) return;
     this.assumptions.push([this.level, implies(st.pc, fact)]);
@@ -272,14 +276,17 @@ class CellGen {
 
   private typeFact(t: Term, type: Type): Term {
     if (type.kind === 'Int') return and(ge(t, int(INT_MIN)), le(t, int(INT_MAX)));
-    if (type.kind === 'List') return le(app('seq.len', [t], IntSort), int(MAX_LEN));
+    if (type.kind === 'List') {
+      const len = this.listLen(t);
+      return and(le(int(0), len), le(len, int(MAX_LEN)));
+    }
     if (type.kind === 'String') return le(app('str.len', [t], IntSort), int(MAX_LEN));
     return TRUE;
   }
 
   /** A fact about a fresh constant that is always satisfiable: needs no guard. */
   private assumeGlobal(fact: Term): void {
-    if (this.translating > 0) return;
+    if (this.translating > 0 || this.boundDepth > 0) return;
     this.definitions.push(fact);
   }
 
@@ -363,11 +370,12 @@ class CellGen {
       case 'SetIndex': {
         const xs = this.lookup(s.v, st);
         const i = this.evalExpr(s.index, st, EMIT);
-        const len = app('seq.len', [xs], IntSort);
+        const len = this.listLen(xs);
         this.emit(s.check, st, and(le(neg(len), i), lt(i, len)), EMIT);
         const v = this.evalExpr(s.value, st, EMIT);
-        const idx = ite(lt(i, int(0)), add(len, i), i);
-        const updated = app('seq.update', [xs, idx, app('seq.unit', [v], { kind: 'Seq', elem: sortOf(v) })], sortOf(xs));
+        const idx = this.isNonNeg(i) ? i : ite(lt(i, int(0)), add(len, i), i);
+        const arr = this.listArr(xs);
+        const updated = this.listMake(app('store', [arr, idx, v], sortOf(arr)), len, sortOf(xs));
         st.env.set(s.v.id, this.name(`v!${safe(s.v.name)}`, updated));
         return;
       }
@@ -576,13 +584,13 @@ class CellGen {
       case 'Concat': {
         const a = this.evalExpr(e.left, st, mode);
         const b = this.evalExpr(e.right, st, mode);
-        return e.type.kind === 'String' ? app('str.++', [a, b], StringSort) : app('seq.++', [a, b], sortOf(a));
+        return e.type.kind === 'String' ? app('str.++', [a, b], StringSort) : this.seqConcat(a, b);
       }
       case 'Len': {
         const a = this.evalExpr(e.operand, st, mode);
         const s = sortOf(a);
         if (s.kind === 'String') return app('str.len', [a], IntSort);
-        if (s.kind === 'Seq') return app('seq.len', [a], IntSort);
+        if (this.sorts.listElem(s)) return this.listLen(a);
         st.approx = true;
         return this.name('len', this.declareSort('maplen', IntSort));
       }
@@ -593,11 +601,15 @@ class CellGen {
         const dtName = this.dtOfTerm(target);
         const rec = this.program.records.get(e.record);
         if (rec && rec.invariants.length > 0) this.assumeRecordInvariants(rec.name, target, st);
-        return app(dt.recordField(dtName, rec ? rec.fields[e.field]!.name : String(e.field)), [target], this.sorts.sortOf(e.type));
+        const value = app(dt.recordField(dtName, rec ? rec.fields[e.field]!.name : String(e.field)), [target], this.sorts.sortOf(e.type));
+        this.assume(st, this.typeFact(value, e.type));
+        return value;
       }
       case 'TupleGet': {
         const target = this.evalExpr(e.target, st, mode);
-        return app(dt.tupleField(this.dtOfTerm(target), e.index), [target], this.sorts.sortOf(e.type));
+        const value = app(dt.tupleField(this.dtOfTerm(target), e.index), [target], this.sorts.sortOf(e.type));
+        this.assume(st, this.typeFact(value, e.type));
+        return value;
       }
       case 'MakeRecord': {
         const dtName = this.sorts.ensureDatatype(e.type);
@@ -616,12 +628,13 @@ class CellGen {
       }
       case 'MakeList': {
         const sort = this.sorts.sortOf(e.type);
-        if (e.elems.length === 0) return app(`(as seq.empty ${printSortInline(sort)})`, [], sort);
-        const units = e.elems.map((x) => {
-          const v = this.evalExpr(x, st, mode);
-          return app('seq.unit', [v], sort);
+        const elem = this.sorts.listElem(sort) ?? IntSort;
+        // The cells beyond the length are arbitrary: a fresh array underneath.
+        let arr = this.declareSort('arr', arraySort(IntSort, elem));
+        e.elems.forEach((x, i) => {
+          arr = app('store', [arr, int(i), this.evalExpr(x, st, mode)], sortOf(arr));
         });
-        return units.length === 1 ? units[0]! : app('seq.++', units, sort);
+        return this.listMake(arr, int(e.elems.length), sort);
       }
       case 'MakeTuple': {
         const dtName = this.sorts.ensureDatatype(e.type);
@@ -738,7 +751,9 @@ class CellGen {
           return and(le(lo, x), e.range.inclusive ? le(x, hi) : lt(x, hi));
         }
         const xs = this.evalExpr(e.list!, st, mode);
-        return app('seq.contains', [xs, app('seq.unit', [x], sortOf(xs))], BoolSort);
+        const k = `k!in!${this.freshCounter++}`;
+        const ks = sym(k, IntSort);
+        return exists([{ name: k, sort: IntSort }], and(le(int(0), ks), lt(ks, this.listLen(xs)), eq(this.listNth(xs, ks), x)));
       }
       case 'Old': {
         const inner: State = { ...st, env: new Map([...st.env, ...this.entryEnv]) };
@@ -832,6 +847,10 @@ class CellGen {
       const fn = e.op === '<' || e.op === '>' ? 'str.<' : 'str.<=';
       return e.op === '<' || e.op === '<=' ? app(fn, [a, b], BoolSort) : app(fn, [b, a], BoolSort);
     }
+    if ((e.op === '==' || e.op === '!=') && this.sorts.listElem(sa)) {
+      const r = this.listEq(a, b);
+      return e.op === '==' ? r : not(r);
+    }
     // Comparing a union value with a member (e.g. `x == null`): compare the tags.
     const sb = sortOf(b);
     if ((e.op === '==' || e.op === '!=') && !sameSort(sa, sb)) {
@@ -870,15 +889,93 @@ class CellGen {
     const i = this.evalExpr(e.index, st, mode);
     const s = sortOf(xs);
     const isString = s.kind === 'String';
-    const len = app(isString ? 'str.len' : 'seq.len', [xs], IntSort);
-    if (e.check !== null) this.emit(e.check, st, and(le(neg(len), i), lt(i, len)), mode);
-    const idx = i.kind === 'IntLit' && i.value >= 0n ? i : ite(lt(i, int(0)), add(len, i), i);
-    if (isString) return app('str.at', [xs, idx], StringSort);
-    if (s.kind !== 'Seq') {
+    const elem = this.sorts.listElem(s);
+    if (!isString && !elem) {
       st.approx = true;
       return this.declare('idx', e.type);
     }
-    return app('seq.nth', [xs, idx], s.elem);
+    const len = isString ? app('str.len', [xs], IntSort) : this.listLen(xs);
+    if (e.check !== null) this.emit(e.check, st, and(le(neg(len), i), lt(i, len)), mode);
+    // Lumen's negative indices count from the end; when the index is known to be
+    // non-negative the plain `seq.nth` keeps quantifier triggers simple.
+    const idx = this.isNonNeg(i) ? i : ite(lt(i, int(0)), add(len, i), i);
+    if (isString) return app('str.at', [xs, idx], StringSort);
+    const value = this.listNth(xs, idx);
+    this.assume(st, this.typeFact(value, e.type));
+    return value;
+  }
+
+  // ---- lists: `mk(arr, len)` (see encode.ts)
+
+  private listDt(xs: Term): string {
+    const s = sortOf(xs);
+    return s.kind === 'Named' ? s.name : '';
+  }
+
+  private listLen(xs: Term): Term {
+    return app(`${this.listDt(xs)}!len`, [xs], IntSort);
+  }
+
+  private listArr(xs: Term): Term {
+    const elem = this.sorts.listElem(sortOf(xs)) ?? IntSort;
+    return app(`${this.listDt(xs)}!arr`, [xs], arraySort(IntSort, elem));
+  }
+
+  private listNth(xs: Term, i: Term): Term {
+    const elem = this.sorts.listElem(sortOf(xs)) ?? IntSort;
+    return app('select', [this.listArr(xs), i], elem);
+  }
+
+  private listMake(arr: Term, len: Term, sort: Sort): Term {
+    return app(`${sort.kind === 'Named' ? sort.name : ''}!mk`, [arr, len], sort);
+  }
+
+  /** Lumen `==` on lists: same length and the same elements (cells beyond the length do not count). */
+  private listEq(a: Term, b: Term): Term {
+    const k = `k!eq!${this.freshCounter++}`;
+    const ks = sym(k, IntSort);
+    const la = this.listLen(a);
+    return and(eq(la, this.listLen(b)), forall([{ name: k, sort: IntSort }], implies(and(le(int(0), ks), lt(ks, la)), eq(this.listNth(a, ks), this.listNth(b, ks)))));
+  }
+
+  /**
+   * `a ++ b` for lists: a fresh list `c` with `len(c) == len(a) + len(b)`,
+   * `c[k] == a[k]` below `len(a)` and `c[k] == b[k - len(a)]` above.
+   */
+  private seqConcat(a: Term, b: Term): Term {
+    const s = sortOf(a);
+    const c = this.declareSort('cat', s);
+    if (this.translating > 0) return c;
+    const k = sym(`k!${c.kind === 'Sym' ? c.name : 'cat'}`, IntSort);
+    const la = this.listLen(a);
+    const lc = this.listLen(c);
+    const nthC = this.listNth(c, k);
+    this.assumeGlobal(eq(lc, add(la, this.listLen(b))));
+    this.assumeGlobal(
+      forall(
+        [{ name: k.kind === 'Sym' ? k.name : '', sort: IntSort }],
+        and(implies(and(le(int(0), k), lt(k, la)), eq(nthC, this.listNth(a, k))), implies(and(le(la, k), lt(k, lc)), eq(nthC, this.listNth(b, sub(k, la))))),
+      ),
+    );
+    return c;
+  }
+
+  /** Names of quantified variables (and their witnesses) known to be ≥ 0 from their domain. */
+  private readonly nonNegSyms = new Set<string>();
+
+  private isNonNeg(t: Term): boolean {
+    switch (t.kind) {
+      case 'IntLit':
+        return t.value >= 0n;
+      case 'Sym':
+        return this.nonNegSyms.has(t.name);
+      case 'App':
+        if (t.fn === 'str.len' || t.fn.endsWith('!len')) return true;
+        if (t.fn === '+' || t.fn === '*') return t.args.every((a) => this.isNonNeg(a));
+        return false;
+      default:
+        return false;
+    }
   }
 
   private assumeRecordInvariants(record: string, value: Term, st: State): void {
@@ -949,17 +1046,18 @@ class CellGen {
         return r;
       }
       case 'push': {
-        const s = sortOf(a!);
-        return app('seq.++', [a!, app('seq.unit', [b!], s)], s);
+        const len = this.listLen(a!);
+        const arr = this.listArr(a!);
+        return this.listMake(app('store', [arr, len, b!], sortOf(arr)), add(len, int(1)), sortOf(a!));
       }
       case 'range': {
         const s = this.sorts.sortOf(e.type);
         const r = this.declareSort('range', s);
         const n = ite(le(a!, b!), sub(b!, a!), int(0));
-        this.definitions.push(eq(app('seq.len', [r], IntSort), n));
-        const k = sym('k!r', IntSort);
-        const nth = app('seq.nth', [r, k], IntSort);
-        this.definitions.push(forall([{ name: 'k!r', sort: IntSort }], implies(and(le(int(0), k), lt(k, n)), eq(nth, add(a!, k))), [[nth]]));
+        this.assumeGlobal(eq(this.listLen(r), n));
+        const kn = `k!${r.kind === 'Sym' ? r.name : 'r'}`;
+        const k = sym(kn, IntSort);
+        this.assumeGlobal(forall([{ name: kn, sort: IntSort }], implies(and(le(int(0), k), lt(k, n)), eq(this.listNth(r, k), add(a!, k)))));
         return r;
       }
     }
@@ -1279,6 +1377,7 @@ class CellGen {
     if (mode.emit) {
       const ws = this.fork(st, TRUE);
       const c = this.declare(`q!${safe(e.v.name)}`, d.kind === 'list' ? INT_T : e.v.type);
+      if (c.kind === 'Sym' && this.domainNonNeg(d, ws)) this.nonNegSyms.add(c.name);
       const dom = this.domainCond(d, c, ws);
       ws.pc = and(ws.pc, dom.cond);
       ws.env.set(e.v.id, dom.value);
@@ -1289,14 +1388,25 @@ class CellGen {
     const name = `b!${safe(e.v.name)}!${this.freshCounter++}`;
     const bound = sym(name, d.kind === 'list' ? IntSort : this.sorts.sortOf(e.v.type));
     const inner = this.fork(st, TRUE);
+    if (this.domainNonNeg(d, inner)) this.nonNegSyms.add(name);
     const dom = this.domainCond(d, bound, inner);
     inner.env.set(e.v.id, dom.value);
     this.quantDepth++;
+    this.boundDepth++;
     const body = this.evalExpr(e.body, inner, SILENT);
+    this.boundDepth--;
     this.quantDepth--;
-    const patterns = triggersFor(body, name);
+    // No explicit triggers: Z3's own choice (the `select` terms) proved the
+    // array specifications of the corpus reliably, where hand-picked ones did not.
+    const patterns: Term[][] = [];
     const vars = [{ name, sort: bound.kind === 'Sym' ? bound.sort : IntSort }];
     return e.quantifier === 'forall' ? forall(vars, implies(dom.cond, body), patterns) : exists(vars, and(dom.cond, body), patterns);
+  }
+
+  private domainNonNeg(d: Extract<IrExpr, { kind: 'Quant' }>['domain'], st: State): boolean {
+    if (d.kind === 'list') return true;
+    if (d.kind === 'range') return this.isNonNeg(this.evalExpr(d.lo, st, SILENT));
+    return false;
   }
 
   private domainCond(d: Extract<IrExpr, { kind: 'Quant' }>['domain'], x: Term, st: State): { cond: Term; value: Term } {
@@ -1309,8 +1419,8 @@ class CellGen {
       case 'list': {
         const xs = this.evalExpr(d.list, st, SILENT);
         const s = sortOf(xs);
-        const len = app(s.kind === 'String' ? 'str.len' : 'seq.len', [xs], IntSort);
-        const value = s.kind === 'String' ? app('str.at', [xs, x], StringSort) : app('seq.nth', [xs, x], s.kind === 'Seq' ? s.elem : IntSort);
+        const len = s.kind === 'String' ? app('str.len', [xs], IntSort) : this.listLen(xs);
+        const value = s.kind === 'String' ? app('str.at', [xs, x], StringSort) : this.listNth(xs, x);
         return { cond: and(le(int(0), x), lt(x, len)), value };
       }
       case 'type':
@@ -1356,51 +1466,6 @@ function sameSort(a: Sort, b: Sort): boolean {
 
 /** Type of an IR expression (re-exported from the lowering, where it is defined). */
 import { irType as exprType } from '../frontend/lower.js';
-
-function printSortInline(s: Sort): string {
-  switch (s.kind) {
-    case 'Int':
-    case 'Bool':
-    case 'Real':
-    case 'String':
-    case 'RoundingMode':
-      return s.kind;
-    case 'Float64':
-      return '(_ FloatingPoint 11 53)';
-    case 'Array':
-      return `(Array ${printSortInline(s.index)} ${printSortInline(s.elem)})`;
-    case 'Seq':
-      return `(Seq ${printSortInline(s.elem)})`;
-    case 'Named':
-      return /^[A-Za-z~!@$%^&*_\-+=<>.?/][A-Za-z0-9~!@$%^&*_\-+=<>.?/]*$/.test(s.name) ? s.name : `|${s.name}|`;
-  }
-}
-
-/** Trigger patterns: the `seq.nth` applications of the body that mention the bound variable. */
-function triggersFor(body: Term, bound: string): Term[][] {
-  const found: Term[] = [];
-  const seen = new Set<string>();
-  const mentions = (t: Term): boolean => {
-    if (t.kind === 'Sym') return t.name === bound;
-    if (t.kind === 'App') return t.args.some(mentions);
-    return false;
-  };
-  const walk = (t: Term): void => {
-    if (t.kind === 'App') {
-      if ((t.fn === 'seq.nth' || t.fn === 'str.at') && mentions(t.args[1]!) && t.args[1]!.kind === 'Sym') {
-        const key = JSON.stringify(t, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-        if (!seen.has(key)) {
-          seen.add(key);
-          found.push(t);
-        }
-      }
-      t.args.forEach(walk);
-    } else if (t.kind === 'Quant') walk(t.body);
-  };
-  walk(body);
-  // One trigger per element read; Z3 fires each independently.
-  return found.map((t) => [t]);
-}
 
 /** Does a loop body perform effects or call cells (which may)? */
 function bodyHasEffects(b: IrBlock): boolean {

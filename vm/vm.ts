@@ -26,7 +26,7 @@
 import type { CheckKind } from '../frontend/ir.js';
 import type { Span } from '../frontend/span.js';
 import type { Type } from '../frontend/types.js';
-import { Op, spanAt, type BytecodeProgram, type Chunk } from '../backend/bytecode.js';
+import { spanAt, type BytecodeProgram, type Chunk } from '../backend/bytecode.js';
 import { formatInstruction } from '../backend/disasm.js';
 import * as I from './int64.js';
 import {
@@ -42,6 +42,137 @@ import {
   type Desc,
   type Value,
 } from './value.js';
+
+/**
+ * The opcode numbers of backend/bytecode.ts, mirrored here on purpose: a
+ * `const enum` is inlined only inside its own file when tests run the code
+ * through esbuild (vitest), and the dispatch switch needs literal case labels
+ * to compile to a jump table. vm/opcodes.test.ts fails if the two ever differ.
+ */
+export const enum Op {
+  NOP = 0,
+  MOVE = 1,
+  MOVE_ADDI = 2,
+  LOADK = 3,
+  LOADI = 4,
+  LOADNULL = 5,
+  LOADTRUE = 6,
+  LOADFALSE = 7,
+  ADD = 8,
+  ADD_CHECKED = 9,
+  SUB = 10,
+  SUB_CHECKED = 11,
+  MUL = 12,
+  MUL_CHECKED = 13,
+  ADDI = 14,
+  ADDI_CHECKED = 15,
+  DIV = 16,
+  DIV_CHECKED = 17,
+  FLOORDIV = 18,
+  FLOORDIV_CHECKED = 19,
+  MOD = 20,
+  MOD_CHECKED = 21,
+  POW = 22,
+  POW_CHECKED = 23,
+  NEG = 24,
+  NEG_CHECKED = 25,
+  FADD = 26,
+  FSUB = 27,
+  FMUL = 28,
+  FDIV = 29,
+  FPOW = 30,
+  FNEG = 31,
+  EQ = 32,
+  NE = 33,
+  LT = 34,
+  LE = 35,
+  GT = 36,
+  GE = 37,
+  NOT = 38,
+  JMP = 39,
+  JMPF = 40,
+  JMPT = 41,
+  JNLT = 42,
+  JNLE = 43,
+  JNGT = 44,
+  JNGE = 45,
+  JNEQ = 46,
+  JNNE = 47,
+  JNLTI = 48,
+  JNLEI = 49,
+  JNGTI = 50,
+  JNGEI = 51,
+  JNEQI = 52,
+  JNNEI = 53,
+  JLT = 54,
+  JLE = 55,
+  JGT = 56,
+  JGE = 57,
+  JEQ = 58,
+  JNE = 59,
+  JLTI = 60,
+  JLEI = 61,
+  JGTI = 62,
+  JGEI = 63,
+  JEQI = 64,
+  JNEI = 65,
+  CONCAT_STR = 66,
+  CONCAT_LIST = 67,
+  APPEND_VAR = 68,
+  LEN_LIST = 69,
+  LEN_STR = 70,
+  INDEX = 71,
+  INDEX_CHECKED = 72,
+  SINDEX = 73,
+  SINDEX_CHECKED = 74,
+  SET_INDEX = 75,
+  SET_INDEX_CHECKED = 76,
+  PUSH = 77,
+  PUSH_VAR = 78,
+  DISOWN = 79,
+  IN_LIST = 80,
+  RANGE = 81,
+  FIELD = 82,
+  JNVARIANT = 83,
+  JNTAG = 84,
+  IS_TYPE = 85,
+  MAKE_RECORD = 86,
+  MAKE_VARIANT = 87,
+  MAKE_TUPLE = 88,
+  MAKE_LIST = 89,
+  MAKE_RESULT = 90,
+  TO_STRING = 91,
+  CONCAT_N = 92,
+  PRINT = 93,
+  ABS = 94,
+  ABS_CHECKED = 95,
+  FABS = 96,
+  MIN = 97,
+  MAX = 98,
+  TO_FLOAT = 99,
+  TO_INT = 100,
+  TO_INT_CHECKED = 101,
+  CALL = 102,
+  CALL_EXTERN = 103,
+  OUTARG = 104,
+  RET = 105,
+  CHECK = 106,
+  MEASURE_START = 107,
+  MEASURE_STEP = 108,
+  MATCH_FAIL = 109,
+  NONNULL = 110,
+  HALT = 111,
+  UNREACHABLE = 112,
+  HANDLE_PUSH = 113,
+  HANDLE_POP = 114,
+  PERFORM = 115,
+  PERFORM_BUDGET = 116,
+  RESUME = 117,
+  HANDLER_END = 118,
+  SNAP = 119,
+  CALLS = 120,
+  BUDGET_CHECK = 121,
+}
 
 export interface RunOptions {
   /** Maximum number of instructions to execute. */
@@ -152,6 +283,7 @@ const FRAME_NORMAL = 0;
 const FRAME_HANDLER = 1;
 const SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_LIST = 2 ** 31 - 1;
+const FUEL_SLICE = 1 << 30;
 
 function defaultStdout(line: string): void {
   process.stdout.write(line + '\n');
@@ -165,7 +297,11 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
   const stdout = opts.stdout ?? defaultStdout;
   const trace = opts.trace;
   const maxDepth = Math.max(1, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
-  let fuel = opts.fuel ?? Infinity;
+  // Fuel is counted in slices that stay small integers, so the per-instruction
+  // decrement is an integer operation even when the total is unbounded.
+  let fuelRest = opts.fuel ?? Infinity;
+  let slice = Math.min(fuelRest, FUEL_SLICE);
+  fuelRest -= slice;
 
   // Registers of every frame, and the ownership marks of list registers.
   // `any`: the VM trusts the compiler's static types instead of re-checking them.
@@ -184,7 +320,6 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
 
   let chunk = chunks[entry]!;
   let code = chunk.code;
-  let K: readonly Value[] = chunk.constants;
   let fp = 0;
   let base = 0;
   let top = chunk.registerCount;
@@ -198,7 +333,12 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
   fKind[0] = FRAME_NORMAL;
 
   for (;;) {
-    if (--fuel < 0) return { kind: 'fuel-exhausted', stack: stackOf(fChunk, fPc, fp, pc) };
+    if (--slice < 0) {
+      if (fuelRest <= 0) return { kind: 'fuel-exhausted', stack: stackOf(fChunk, fPc, fp, pc) };
+      slice = Math.min(fuelRest, FUEL_SLICE);
+      fuelRest -= slice;
+      slice--;
+    }
     if (trace !== undefined) trace(`${'  '.repeat(Math.min(fp, 20))}${chunk.name} ${String(pc).padStart(4, '0')}  ${formatInstruction(prog, chunk, pc)}`);
     switch (code[pc]) {
       case Op.NOP:
@@ -208,8 +348,18 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         R[base + code[pc + 1]!] = R[base + code[pc + 2]!];
         pc += 3;
         break;
+      case Op.MOVE_ADDI: {
+        const src = base + code[pc + 2]!;
+        const v = R[src];
+        R[base + code[pc + 1]!] = v;
+        let r;
+        if (typeof v === 'number' && (r = v + code[pc + 3]!) <= SAFE && r >= -SAFE) R[src] = r;
+        else R[src] = I.addU(v, code[pc + 3]!);
+        pc += 4;
+        break;
+      }
       case Op.LOADK:
-        R[base + code[pc + 1]!] = K[code[pc + 2]!];
+        R[base + code[pc + 1]!] = chunk.constants[code[pc + 2]!];
         pc += 3;
         break;
       case Op.LOADI:
@@ -475,6 +625,61 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.JNNE:
         pc = R[base + code[pc + 1]!] !== R[base + code[pc + 2]!] ? pc + 4 : code[pc + 3]!;
         break;
+      case Op.JNLTI:
+        pc = R[base + code[pc + 1]!] < code[pc + 2]! ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNLEI:
+        pc = R[base + code[pc + 1]!] <= code[pc + 2]! ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNGTI:
+        pc = R[base + code[pc + 1]!] > code[pc + 2]! ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNGEI:
+        pc = R[base + code[pc + 1]!] >= code[pc + 2]! ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNEQI:
+        pc = R[base + code[pc + 1]!] === code[pc + 2]! ? pc + 4 : code[pc + 3]!;
+        break;
+      case Op.JNNEI:
+        pc = R[base + code[pc + 1]!] !== code[pc + 2]! ? pc + 4 : code[pc + 3]!;
+        break;
+
+      case Op.JLT:
+        pc = R[base + code[pc + 1]!] < R[base + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JLE:
+        pc = R[base + code[pc + 1]!] <= R[base + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JGT:
+        pc = R[base + code[pc + 1]!] > R[base + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JGE:
+        pc = R[base + code[pc + 1]!] >= R[base + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JEQ:
+        pc = R[base + code[pc + 1]!] === R[base + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JNE:
+        pc = R[base + code[pc + 1]!] !== R[base + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JLTI:
+        pc = R[base + code[pc + 1]!] < code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JLEI:
+        pc = R[base + code[pc + 1]!] <= code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JGTI:
+        pc = R[base + code[pc + 1]!] > code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JGEI:
+        pc = R[base + code[pc + 1]!] >= code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JEQI:
+        pc = R[base + code[pc + 1]!] === code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        break;
+      case Op.JNEI:
+        pc = R[base + code[pc + 1]!] !== code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        break;
 
       // ---- strings and lists
       case Op.CONCAT_STR:
@@ -494,7 +699,8 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
           own[slot] = xs;
           R[slot] = xs;
         }
-        for (let i = 0; i < more.length; i++) xs.push(more[i]!);
+        // `more` may be `xs` itself (`xs = xs ++ xs`): take its length first.
+        for (let i = 0, n = more.length; i < n; i++) xs.push(more[i]!);
         pc += 3;
         break;
       }
@@ -657,10 +863,13 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         break;
 
       // ---- built-ins
-      case Op.TO_STRING:
-        R[base + code[pc + 1]!] = formatValue(R[base + code[pc + 2]!], types[code[pc + 3]!]!);
+      case Op.TO_STRING: {
+        const v = R[base + code[pc + 2]!];
+        // Ints that are numbers print as JS prints them; everything else goes through the formatter.
+        R[base + code[pc + 1]!] = typeof v === 'number' && types[code[pc + 3]!]!.kind === 'Int' ? String(v) : formatValue(v, types[code[pc + 3]!]!);
         pc += 4;
         break;
+      }
       case Op.CONCAT_N: {
         const start = base + code[pc + 2]!;
         const n = code[pc + 3]!;
@@ -717,26 +926,26 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       }
 
       // ---- calls and checks
+      case Op.CALL_EXTERN: {
+        const callee = chunks[code[pc + 2]!]!;
+        const argStart = base + code[pc + 3]!;
+        const hostArgs: Value[] = [];
+        for (let i = 0; i < code[pc + 4]!; i++) hostArgs.push(R[argStart + i]);
+        const v = opts.externs?.(callee.name, hostArgs);
+        if (v === undefined) return internal(`extern cell \`${callee.name}\` has no host implementation`, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 1]!] = v;
+        pc += 5;
+        break;
+      }
       case Op.CALL: {
         const callee = chunks[code[pc + 2]!]!;
         const argStart = base + code[pc + 3]!;
         const argc = code[pc + 4]!;
-        if (callee.extern) {
-          const hostArgs: Value[] = [];
-          for (let i = 0; i < argc; i++) hostArgs.push(R[argStart + i]);
-          const v = opts.externs?.(callee.name, hostArgs);
-          if (v === undefined) return internal(`extern cell \`${callee.name}\` has no host implementation`, stackOf(fChunk, fPc, fp, pc));
-          R[base + code[pc + 1]!] = v;
-          pc += 5;
-          break;
-        }
         if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(fChunk, fPc, fp, pc)) };
         const nb = top;
         const need = nb + callee.registerCount;
         if (need > R.length) grow(R, own, need);
         for (let i = 0; i < argc; i++) R[nb + i] = R[argStart + i];
-        const owners = callee.ownerRegs;
-        for (let i = 0; i < owners.length; i++) own[nb + owners[i]!] = null;
         fPc[fp] = pc + 5;
         const ret = base + code[pc + 1]!;
         fp++;
@@ -759,10 +968,9 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         fKind[fp] = FRAME_NORMAL;
         chunk = callee;
         code = callee.code;
-        K = callee.constants;
         base = nb;
         top = need;
-        pc = 0;
+        pc = callee.callEntry;
         break;
       }
       case Op.OUTARG:
@@ -772,19 +980,20 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.RET: {
         const v = R[base + code[pc + 1]!];
         // `return` inside a handler body returns from the cell that executed `handle`.
-        while (fKind[fp] === FRAME_HANDLER) {
-          const marker = hs[fAux[fp]!]!;
-          const h = hs[marker.entry]!;
-          hs.length = marker.entry;
-          fp = h.frame;
+        if (hs.length > 0) {
+          while (fKind[fp] === FRAME_HANDLER) {
+            const marker = hs[fAux[fp]!]!;
+            const h = hs[marker.entry]!;
+            hs.length = marker.entry;
+            fp = h.frame;
+          }
+          while (hs.length > 0 && hs[hs.length - 1]!.frame >= fp) hs.pop();
         }
-        while (hs.length > 0 && hs[hs.length - 1]!.frame >= fp) hs.pop();
         const dst = fRet[fp]!;
         fp--;
         if (fp < 0) return { kind: 'ok', value: v, type: chunks[entry]!.ret };
         chunk = fChunk[fp]!;
         code = chunk.code;
-        K = chunk.constants;
         base = fBase[fp]!;
         top = fTop[fp]!;
         pc = fPc[fp]!;
@@ -794,6 +1003,17 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.CHECK:
         if (R[base + code[pc + 1]!] !== true) return fail(prog, chunk, R, base, code[pc + 2]!, stackOf(fChunk, fPc, fp, pc));
         pc += 3;
+        break;
+      case Op.MEASURE_START: {
+        const m = R[base + code[pc + 1]!];
+        if (!(m >= 0)) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        R[base + code[pc + 2]!] = m;
+        pc += 4;
+        break;
+      }
+      case Op.MEASURE_STEP:
+        if (!(R[base + code[pc + 1]!] < R[base + code[pc + 2]!])) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        pc += 4;
         break;
       case Op.MATCH_FAIL:
         return fail(prog, chunk, R, base, code[pc + 1]!, stackOf(fChunk, fPc, fp, pc));
@@ -895,7 +1115,6 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         fAux[fp] = hs.length - 1;
         chunk = h.chunk;
         code = chunk.code;
-        K = chunk.constants;
         base = hb;
         pc = info.pcs[slot]!;
         break;
@@ -908,7 +1127,6 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         fp--;
         chunk = fChunk[fp]!;
         code = chunk.code;
-        K = chunk.constants;
         base = fBase[fp]!;
         top = fTop[fp]!;
         pc = fPc[fp]!;
@@ -925,7 +1143,6 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         fp = h.frame;
         chunk = fChunk[fp]!;
         code = chunk.code;
-        K = chunk.constants;
         base = fBase[fp]!;
         top = fTop[fp]!;
         const info = chunk.handles[h.handle]!;
@@ -973,7 +1190,7 @@ function fail(prog: BytecodeProgram, chunk: Chunk, R: any[], base: number, site:
   if (!s) return { kind: 'error', message: 'internal: unknown check site', stack };
   const info = prog.checks[s.check];
   const values: Record<string, string> = {};
-  for (const v of s.values) values[v.name] = clip(formatLiteral(R[base + v.reg], v.type));
+  for (const v of s.values) values[v.name] = v.literal ?? clip(formatLiteral(R[base + v.reg], v.type));
   if (extra) Object.assign(values, extra);
   return {
     kind: 'check-failed',

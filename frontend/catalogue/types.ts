@@ -38,6 +38,7 @@ export const TYPE_DIAGNOSTICS: readonly CatalogueEntry[] = [
   { code: 'E0131', severity: 'error', name: 'module-member-access', template: '`{0}` is a module: import its names with `import {0}: …`' },
   { code: 'E0132', severity: 'error', name: 'not-a-type', template: '`{0}` is not a type' },
   { code: 'E0133', severity: 'error', name: 'named-argument-not-allowed', template: '`{0}` does not take named arguments' },
+  { code: 'E0134', severity: 'error', name: 'spread-not-allowed', template: '`..` (functional update) can only be used to construct a record, not in a call to `{0}`' },
 
   // Patterns and matches (E0140–E0149).
   { code: 'E0140', severity: 'error', name: 'pattern-type-mismatch', template: 'this pattern cannot match a value of type `{0}`' },
@@ -102,6 +103,9 @@ export const TYPE_DIAGNOSTICS: readonly CatalogueEntry[] = [
 
   // Declarations (E0220–E0229).
   { code: 'E0220', severity: 'error', name: 'extern-with-body', template: 'cell `{0}` has no body; only `extern` cells may omit it' },
+
+  // Internal (E0399): a bug in the checker, reported instead of crashing.
+  { code: 'E0399', severity: 'error', name: 'internal-checker-error', template: 'internal error in the type checker: {0}', help: 'this is a bug in Lumen Verify; please report it with the program that triggers it' },
 
   // Warnings (W0100–W0199).
   { code: 'W0100', severity: 'warning', name: 'unnecessary-null-assertion', template: 'unnecessary `!`: a value of type `{0}` is never null' },

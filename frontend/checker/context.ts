@@ -10,6 +10,7 @@ import type {
   CallTarget,
   CellInfo,
   EffectInfo,
+  EnumInfo,
   FieldInfo,
   FieldTarget,
   LocalSymbol,
@@ -79,6 +80,8 @@ export class Ctx implements ResolveEnv {
   readonly handlerParams = new Map<A.Handler, LocalSymbol[]>();
   readonly effectOps = new Map<A.Handler | A.PerformExpr, CellInfo>();
 
+  /** The type of each checked block (internal: used for early-exit narrowing). */
+  readonly blockTypes = new Map<A.Block, Type>();
   /** Typestate state names, for `state(f) == Open` in specifications. */
   readonly stateNames = new Map<string, TypestateInfo[]>();
 
@@ -93,6 +96,42 @@ export class Ctx implements ResolveEnv {
   private pendingExprs: A.Expr[] = [];
   private pendingLocals: Mutable<LocalSymbol>[] = [];
   private pendingCalls: A.CallExpr[] = [];
+  /** `u.created` at the last flush: types recorded since can only hold variables if it moved. */
+  private varsAtFlush = 0;
+
+  private readonly symbolCache = new Map<object | string, Symbol>();
+
+  /** One shared symbol per entity (`Cell`, `Variant`, `Builtin`…): names are numerous, entities few. */
+  sym<S extends Symbol>(key: object | string, make: () => S): S {
+    let s = this.symbolCache.get(key);
+    if (!s) {
+      s = make();
+      this.symbolCache.set(key, s);
+    }
+    return s as S;
+  }
+
+  private readonly paramNameCache = new Map<CellInfo, string[]>();
+  private readonly monoTypes = new Map<object, Type>();
+
+  paramNames(cell: CellInfo): readonly string[] {
+    let names = this.paramNameCache.get(cell);
+    if (!names) {
+      names = cell.params.map((p) => p.name);
+      this.paramNameCache.set(cell, names);
+    }
+    return names;
+  }
+
+  /** The type of a non-generic record or enum (one shared object). */
+  monoType(info: RecordInfo | EnumInfo, kind: 'Record' | 'Enum'): Type {
+    let t = this.monoTypes.get(info);
+    if (!t) {
+      t = kind === 'Record' ? { kind, info: info as RecordInfo, args: [] } : { kind, info: info as EnumInfo, args: [] };
+      this.monoTypes.set(info, t);
+    }
+    return t;
+  }
 
   report(code: string, span: Span, args: readonly (string | number)[] = [], notes: string[] = []): void {
     this.diagnostics.push(diag(code, span, args, notes.length > 0 ? { notes } : {}));
@@ -105,24 +144,24 @@ export class Ctx implements ResolveEnv {
   /** Records the type of an expression and returns it. */
   setType(e: A.Expr, t: Type): Type {
     this.exprTypes.set(e, t);
-    if (mayHoldVars(t)) this.pendingExprs.push(e);
+    if (this.u.created !== this.varsAtFlush && mayHoldVars(t)) this.pendingExprs.push(e);
     return t;
   }
 
   setCall(e: A.CallExpr, target: CallTarget): void {
     this.calls.set(e, target);
-    if (target.kind === 'Cell' && target.typeArgs.length > 0) this.pendingCalls.push(e);
+    if (target.kind === 'Cell' && target.typeArgs.length > 0 && this.u.created !== this.varsAtFlush) this.pendingCalls.push(e);
   }
 
   newLocal(name: string, type: Type, mutable: boolean, span: Span, param: LocalSymbol['param'] = null): LocalSymbol {
     const sym: Mutable<LocalSymbol> = { kind: 'Local', id: this.nextLocalId++, name, type, mutable, span, param };
-    if (mayHoldVars(type)) this.pendingLocals.push(sym);
+    if (this.u.created !== this.varsAtFlush && mayHoldVars(type)) this.pendingLocals.push(sym);
     return sym;
   }
 
   /** Declares a local in the current scope. */
   declare(sym: LocalSymbol): void {
-    this.scope.vars.set(sym.name, sym);
+    this.scope.declare(sym);
   }
 
   /** Runs `f` in a new block scope. */
@@ -166,6 +205,7 @@ export class Ctx implements ResolveEnv {
     this.pendingLocals = [];
     this.pendingCalls = [];
     u.reset();
+    this.varsAtFlush = u.created;
   }
 }
 

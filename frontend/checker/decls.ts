@@ -70,6 +70,14 @@ export function cellInfoOf(d: A.CellDecl): CellInfo | undefined {
   return cellOf.get(d);
 }
 
+export function recordInfoOf(d: A.RecordDecl): RecordInfo | undefined {
+  return recordOf.get(d);
+}
+
+export function aliasInfoOf(d: A.TypeAliasDecl): AliasInfo | undefined {
+  return aliasOf.get(d);
+}
+
 function newCell(mod: ModuleScope, d: A.CellDecl, qualifiedName: string, effectOp: EffectInfo | null): Mutable<CellInfo> {
   return {
     qualifiedName,
@@ -234,7 +242,8 @@ function wireImports(ctx: Ctx, mod: ModuleScope, byFile: ReadonlyMap<string, Mod
       if (clash) {
         const sameEntity =
           (e.value && mod.values.get(name) === e.value) || (e.type && mod.types.get(name) === e.type) || (e.effect && mod.effects.get(name) === e.effect);
-        if (!sameEntity) ctx.report('E0102', item.as.span, [name]);
+        // A local declaration silently wins over a name brought by `*`.
+        if (!sameEntity && d.items !== '*') ctx.report('E0102', item.as.span, [name]);
         continue;
       }
       if (e.value) mod.values.set(name, e.value);

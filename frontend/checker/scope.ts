@@ -117,13 +117,21 @@ export function topLevelNames(mod: ModuleScope): string[] {
 
 // ---------------------------------------------------------------- locals
 
+const EMPTY_VARS: Map<string, LocalSymbol> = new Map();
+
 /** One block of local variables, with the narrowings that hold inside it. */
 export class LocalScope {
-  readonly vars = new Map<string, LocalSymbol>();
+  /** Locals declared in this block (allocated on first declaration). */
+  vars: Map<string, LocalSymbol> = EMPTY_VARS;
   /** Narrowed types of locals (declared here or in an enclosing scope), by symbol id. */
   narrow: Map<number, Type> | null = null;
 
   constructor(readonly parent: LocalScope | null) {}
+
+  declare(sym: LocalSymbol): void {
+    if (this.vars === EMPTY_VARS) this.vars = new Map();
+    this.vars.set(sym.name, sym);
+  }
 
   lookup(name: string): LocalSymbol | undefined {
     for (let s: LocalScope | null = this; s; s = s.parent) {
@@ -166,9 +174,10 @@ export class LocalScope {
 
 // ---------------------------------------------------------------- suggestions
 
-/** Levenshtein distance, with an early exit once it exceeds `limit`. */
+/** Edit distance with adjacent transpositions (`widht` → `width` is 1), capped at `limit + 1`. */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev2 = new Array<number>(b.length + 1).fill(0);
   let prev = new Array<number>(b.length + 1);
   let cur = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
@@ -177,13 +186,15 @@ export function editDistance(a: string, b: string, limit: number): number {
     let rowMin = cur[0];
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (cur[j]! < rowMin) rowMin = cur[j]!;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > limit) return limit + 1;
-    [prev, cur] = [cur, prev];
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[b.length]!;
+  return Math.min(prev[b.length]!, limit + 1);
 }
 
 /** The closest candidate to `name` (case-insensitive ties first), or null if none is close. */

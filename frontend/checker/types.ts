@@ -130,6 +130,11 @@ export class Unifier {
   private readonly trail: string[] = [];
   private counter = 0;
 
+  /** How many variables were ever created (a cheap "may anything hold a variable?" test). */
+  get created(): number {
+    return this.counter;
+  }
+
   fresh(): Type {
     return { kind: 'TypeParam', name: `?${++this.counter}` };
   }
@@ -354,10 +359,7 @@ export function resolveRefinedType(env: ResolveEnv, te: A.TypeExpr, binder: Symb
     }
     return refined(base.type, [...base.refinements, { predicate: te.predicate, binder, span: te.span }]);
   }
-  if (te.kind === 'TName' && te.args.length === 0) {
-    const entity = lookupType(env, te);
-    if (entity && entity.kind === 'Alias' && entity.alias.typeParams.length === 0) return resolveAlias(env, entity.alias, te.span);
-  }
+  if (te.kind === 'TName') return resolveName(env, te);
   return refined(resolveType(env, te));
 }
 
@@ -374,11 +376,17 @@ export function resolveType(env: ResolveEnv, te: A.TypeExpr): Type {
     case 'TUnion':
       return makeUnion(te.members.map((x) => resolveType(env, x)));
     case 'TName':
-      return resolveName(env, te);
+      return resolveName(env, te).type;
   }
 }
 
-function resolveName(env: ResolveEnv, te: A.TName): Type {
+/** A named type; an alias brings its refinements along. */
+function resolveName(env: ResolveEnv, te: A.TName): RefinedType {
+  const r = namedType(env, te);
+  return 'refinements' in r ? r : refined(r);
+}
+
+function namedType(env: ResolveEnv, te: A.TName): Type | RefinedType {
   const name = te.name.name;
   if (name === ERROR_NAME) return ERROR;
   const args = te.args.map((x) => resolveType(env, x));
@@ -409,6 +417,7 @@ function resolveName(env: ResolveEnv, te: A.TName): Type {
       const alias = entity.alias;
       if (args.length !== alias.typeParams.length) return arityError(env, te, alias.typeParams.length);
       const r = resolveAlias(env, alias, te.span);
+      if (alias.typeParams.length === 0) return r;
       return substitute(r.type, paramMap(alias.typeParams, args));
     }
   }
@@ -449,7 +458,7 @@ export function resolveAlias(env: ResolveEnv, alias: AliasInfo, useSpan: Span): 
     return alias.resolved;
   }
   alias.state = 'resolving';
-  const inner: ResolveEnv = { mod: alias.module, typeParams: new Set(alias.typeParams), report: env.report };
+  const inner: ResolveEnv = { mod: alias.module, typeParams: new Set(alias.typeParams), report: (...a) => env.report(...a) };
   const r = resolveRefinedType(inner, alias.decl.type, SELF_REF);
   // A cycle found while resolving has already stored an Error result.
   if (alias.resolved === null) alias.resolved = r;
