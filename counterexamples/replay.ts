@@ -102,10 +102,18 @@ export function replay(prog: BytecodeProgram, cell: string, checkId: number, cx:
     args.push(v);
   }
   let next = 0;
+  let nextCall = 0;
   const performs = cx.performs;
   const run = runCell(prog, cell, args, {
     fuel: REPLAY_FUEL,
     stdout: () => undefined,
+    callResults: (callee) => {
+      const c = cx.calls[nextCall];
+      if (!c || c.cell !== callee) return undefined;
+      nextCall++;
+      const v = toVmValue(c.raw, c.type, prog);
+      return v === null && c.type.kind !== 'Null' ? undefined : v;
+    },
     effects: (_effect, _op, _args) => {
       const p = performs[next++];
       if (!p) return undefined;

@@ -111,6 +111,7 @@ export function cx(
   return {
     inputs: inputs.map(([name, value]) => ({ name, value, type: value.startsWith('"') ? STRING : INT, raw: { kind: 'int', value: 0n } })),
     performs: performs.map(([label, value]) => ({ label, value, type: STRING, raw: { kind: 'string', value } })),
+    calls: [],
     path,
     unrolled: 0,
   };

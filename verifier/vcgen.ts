@@ -106,6 +106,8 @@ export interface PathStep {
   readonly values: readonly { readonly name: string; readonly term: Term; readonly type: Type }[];
   /** Set on the step of a `perform`: its label (`perform#2`). */
   readonly perform?: string;
+  /** Set on the step of a call: index into `CellVC.calls`. */
+  readonly call?: number;
 }
 
 export interface CellVC {
@@ -121,6 +123,8 @@ export interface CellVC {
   readonly inputs: readonly { readonly name: string; readonly term: Term; readonly type: Type }[];
   /** Results of `perform`s, in order of appearance. */
   readonly performs: readonly { readonly label: string; readonly term: Term; readonly type: Type }[];
+  /** Results of calls to other cells, in order of appearance. */
+  readonly calls: readonly { readonly cell: string; readonly term: Term; readonly type: Type }[];
   /** Non-linear integer arithmetic appears: use the `smt` tactic. */
   readonly nonlinear: boolean;
   /** Uninterpreted functions used (e.g. the text of a record for interpolation). */
@@ -172,6 +176,7 @@ class CellGen {
   private readonly loopStack: LoopCtx[] = [];
   private readonly inputs: { name: string; term: Term; type: Type }[] = [];
   private readonly performs: { label: string; term: Term; type: Type }[] = [];
+  private readonly calls: { cell: string; term: Term; type: Type }[] = [];
   private nonlinear = false;
   /** > 0 while a pure cell's body or contract is being turned into a function definition. */
   private translating = 0;
@@ -221,6 +226,7 @@ class CellGen {
       emissions: this.emissions,
       inputs: this.inputs,
       performs: this.performs,
+      calls: this.calls,
       nonlinear: this.nonlinear,
       functions: this.functions,
       pureCommands: this.pureCommands,
@@ -1119,7 +1125,10 @@ class CellGen {
       st.env.set(m.v.id, after);
     }
     for (const post of callee.ensures) this.assume(st, this.evalExpr(post.cond, calleeState, SILENT));
-    this.step(st, e.span, `call ${callee.name.split('.').pop()}`, [{ name: 'result', term: result, type: callee.ret }]);
+    if (this.quantDepth === 0 && this.translating === 0) {
+      this.calls.push({ cell: callee.name, term: result, type: callee.ret });
+      st.path.push({ span: e.span, what: `call ${callee.name.split('.').pop()}`, taken: st.pc, values: [{ name: 'result', term: result, type: callee.ret }], call: this.calls.length - 1 });
+    }
     return result;
   }
 

@@ -28,6 +28,12 @@ export interface RawCounterexample {
   readonly inputs: readonly { readonly name: string; readonly value: string; readonly type: Type; readonly raw: ModelValue }[];
   /** Results of the performs on the failing path, in order (`perform#1`, …). */
   readonly performs: readonly { readonly label: string; readonly value: string; readonly raw: ModelValue; readonly type: Type }[];
+  /**
+   * Results of the calls the cell makes on the failing path, in order, as the
+   * callees' contracts allow them (modular verification: the callee's body is
+   * not looked into). Replay returns these instead of running the callees.
+   */
+  readonly calls: readonly { readonly cell: string; readonly value: string; readonly raw: ModelValue; readonly type: Type }[];
   /** The steps taken on the failing path, with values. */
   readonly path: readonly { readonly span: PathStep['span']; readonly what: string; readonly values: readonly { name: string; value: string }[] }[];
   /** Found by bounded unrolling of loops (depth), or on an exact path (0). */
@@ -265,14 +271,20 @@ function counterexample(vc: CellVC, e: Emission, values: readonly ModelValue[], 
     const raw = values[i++]!;
     return { label: p.label, value: renderValue(raw, p.type), raw, type: p.type };
   });
+  const allCalls = vc.calls.map((c) => {
+    const raw = values[i++]!;
+    return { cell: c.cell, value: renderValue(raw, c.type), raw, type: c.type };
+  });
   const path: RawCounterexample['path'][number][] = [];
   const takenPerforms: string[] = [];
+  const takenCalls: number[] = [];
   for (const step of e.path.slice(0, MAX_PATH)) {
     const taken = values[i++];
     const stepValues = step.values.map((v) => ({ name: v.name, value: renderValue(values[i++]!, v.type) }));
     if (taken && taken.kind === 'bool' && taken.value) {
       path.push({ span: step.span, what: step.what, values: stepValues });
       if (step.perform) takenPerforms.push(step.perform);
+      if (step.call !== undefined) takenCalls.push(step.call);
     }
   }
   // The performs that happened on this path, in the order they happened,
@@ -282,7 +294,8 @@ function counterexample(vc: CellVC, e: Emission, values: readonly ModelValue[], 
     e.path.length <= MAX_PATH
       ? takenPerforms.map((l, k) => ({ ...byLabel.get(l)!, label: `perform#${k + 1}` }))
       : allPerforms;
-  return { inputs, performs, path, unrolled: depth };
+  const calls = takenCalls.map((k) => allCalls[k]!);
+  return { inputs, performs, calls, path, unrolled: depth };
 }
 
 const MAX_PATH = 64;
@@ -302,6 +315,7 @@ async function solveVC(
     const getValues = [
       ...vc.inputs.map((x) => printTerm(x.term)),
       ...vc.performs.map((x) => printTerm(x.term)),
+      ...vc.calls.map((x) => printTerm(x.term)),
       ...e.path.slice(0, MAX_PATH).flatMap((s) => [printTerm(s.taken), ...s.values.map((v) => printTerm(v.term))]),
     ];
     return {

@@ -185,6 +185,11 @@ export interface RunOptions {
   readonly trace?: (line: string) => void;
   /** Host handler for effect operations no `handle` intercepts; `undefined` means not handled. */
   readonly effects?: (effect: string, op: string, args: Value[]) => Value | undefined;
+  /**
+   * Counterexample replay: results for the calls made directly by the cell
+   * being run (not by its callees); `undefined` runs the callee normally.
+   */
+  readonly callResults?: (cell: string, args: Value[]) => Value | undefined;
   /** Host implementations of `extern` cells; `undefined` means not implemented. */
   readonly externs?: (cell: string, args: Value[]) => Value | undefined;
 }
@@ -296,6 +301,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
   const descs = prog.descs;
   const stdout = opts.stdout ?? defaultStdout;
   const trace = opts.trace;
+  const callResults = opts.callResults;
   const maxDepth = Math.max(1, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
   // Fuel is counted in slices that stay small integers, so the per-instruction
   // decrement is an integer operation even when the total is unbounded.
@@ -941,6 +947,17 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const callee = chunks[code[pc + 2]!]!;
         const argStart = base + code[pc + 3]!;
         const argc = code[pc + 4]!;
+        if (callResults !== undefined && fp === 0) {
+          // Replay: the calls the replayed cell makes return recorded results.
+          const hostArgs: Value[] = [];
+          for (let i = 0; i < argc; i++) hostArgs.push(R[argStart + i]);
+          const v = callResults(callee.name, hostArgs);
+          if (v !== undefined) {
+            R[base + code[pc + 1]!] = v;
+            pc += 5;
+            break;
+          }
+        }
         if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(fChunk, fPc, fp, pc)) };
         const nb = top;
         const need = nb + callee.registerCount;
