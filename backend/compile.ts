@@ -1090,6 +1090,9 @@ class CellCompiler {
         this.nextReg = mark;
         return d;
       }
+      case 'Narrow':
+        // Values are untagged at run time: a narrowed union value is the value itself.
+        return this.expr(e.operand, dst, retain);
       case 'Old': {
         const map = new Map<number, number>();
         for (const [pid, ov] of this.cell.oldVars) map.set(pid, this.regOf.get(ov.id)!);
@@ -1805,6 +1808,9 @@ function forEachChild(e: IrExpr, fe: (x: IrExpr) => void, fb: (b: IrBlock) => vo
       return;
     case 'Old':
       fe(e.expr);
+      return;
+    case 'Narrow':
+      fe(e.operand);
       return;
   }
 }

@@ -9,7 +9,12 @@ import { hasErrors, sortDiagnostics } from '../frontend/diagnostics.js';
 import { renderDiagnostic, renderPlain } from '../frontend/render.js';
 import type { SolverName } from '../verifier/solver/types.js';
 import { renderResults } from '../reports/text.js';
-import { closeSolver, compile, verifyCompiled } from './pipeline.js';
+import { closeSolver, compile, solverFor, verifyCompiled } from './pipeline.js';
+import { makeProgress } from './progress.js';
+import { serializeJson, serializeSarif, toAuditHtml, toAuditMarkdown, toJson, toSarif } from '../reports/index.js';
+import type { InferredItem, ReportInput, TrustedItem } from '../reports/index.js';
+import type { CheckResult } from '../verifier/verify.js';
+import type { SourceFile } from '../frontend/span.js';
 import { dumpModule } from '../frontend/dump.js';
 import { compileProgram, disassemble } from '../backend/index.js';
 import { runMain, type RunResult } from '../vm/index.js';
@@ -51,33 +56,32 @@ interface CommonOpts {
   plain?: boolean;
 }
 
-async function cmdCheck(files: string[], opts: CommonOpts): Promise<number> {
+async function cmdCheck(files: string[], opts: CommonOpts & { category?: string }): Promise<number> {
   checkReadable(files);
   let failed = false;
   const chunks: string[] = [];
+  const gathered = newGathered();
   for (const file of files) {
     const c = compile(file);
+    for (const [k, v] of c.files) gathered.files.set(k, v);
+    gathered.diagnostics.push(...c.diagnostics);
     if (hasErrors(c.diagnostics)) failed = true;
-    if (opts.format === 'json') {
-      chunks.push(JSON.stringify({ file, diagnostics: c.diagnostics.map((d) => diagJson(d, c.files)) }, null, 2));
-    } else if (c.diagnostics.length > 0) {
-      chunks.push(renderDiagnostics(c.diagnostics, c.files, Boolean(opts.plain) || !process.stdout.isTTY));
-    }
+    if (c.diagnostics.length > 0) chunks.push(renderDiagnostics(c.diagnostics, c.files, Boolean(opts.plain) || !process.stdout.isTTY));
   }
-  if (chunks.length) writeOut(chunks.join('\n') + '\n', opts.output);
+  if (opts.format === 'sarif' || opts.format === 'json') {
+    const input = await reportInput(gathered, opts);
+    writeOut(opts.format === 'sarif' ? serializeSarif(toSarif(input)) : serializeJson(toJson(input)), opts.output);
+  } else if (chunks.length) writeOut(chunks.join('\n') + '\n', opts.output);
   return failed ? EXIT_FAIL : EXIT_OK;
-}
-
-function diagJson(d: Diagnostic, files: Parameters<typeof renderPlain>[1]): unknown {
-  const f = files.get(d.span.file);
-  const pos = f ? lineCol(f, d.span.start) : { line: 0, column: 0 };
-  return { code: d.code, severity: d.severity, message: d.message, file: d.span.file, line: pos.line, column: pos.column };
 }
 
 import { lineColOf as lineCol } from '../frontend/span.js';
 
 interface VerifyOpts extends CommonOpts {
   timeout: string;
+  report?: string;
+  includeProved?: boolean;
+  category?: string;
   dumpIr?: boolean;
   dumpAst?: boolean;
   showInferred?: boolean;
@@ -94,20 +98,27 @@ async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
   let exit = EXIT_OK;
   const out: string[] = [];
   const plain = Boolean(opts.plain) || !process.stdout.isTTY;
+  const gathered = newGathered();
+  const progress = makeProgress();
   for (const file of files) {
     const c = compile(file);
+    for (const [k, v] of c.files) gathered.files.set(k, v);
+    gathered.diagnostics.push(...c.diagnostics);
     if (c.diagnostics.length > 0) out.push(renderDiagnostics(c.diagnostics, c.files, plain));
     if (opts.dumpAst && c.program) for (const m of c.program.modules) out.push(`# AST of ${m.file}`, dumpModule(m.ast));
-    if (!c.ir) {
-      exit = EXIT_FAIL;
-      continue;
-    }
+    if (hasErrors(c.diagnostics)) exit = EXIT_FAIL;
+    if (!c.ir) continue;
     if (opts.dumpIr) out.push(printIrProgram(c.ir));
     const report = await verifyCompiled(c.ir, {
       solver: opts.solver,
       timeoutMs,
       ...(opts.emitSmt ? { emitSmtDir: opts.emitSmt } : {}),
+      onProgress: (done, total, cell) => progress.update(done, total, `${file}: ${cell}`),
     });
+    progress.finish();
+    gathered.results.push(...report.results);
+    gathered.inferred.push(...report.inferred);
+    gathered.trusted.push(...c.ir.trusted);
     if (opts.showInferred) {
       for (const inv of report.inferred) {
         const f = c.files.get(inv.span.file);
@@ -119,8 +130,45 @@ async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
     if (report.results.some((r) => r.verdict.kind === 'refuted')) exit = EXIT_FAIL;
     if (opts.strict && report.results.some((r) => r.verdict.kind === 'unknown')) exit = EXIT_FAIL;
   }
-  writeOut(out.join('\n') + '\n', opts.output);
+  const input = await reportInput(gathered, opts);
+  if (opts.report) {
+    const html = opts.report.endsWith('.html') || opts.report.endsWith('.htm');
+    if (!html && !opts.report.endsWith('.md')) throw new UsageError('--report must name a .html or .md file');
+    fs.writeFileSync(opts.report, html ? toAuditHtml(input) : toAuditMarkdown(input));
+  }
+  if (opts.format === 'sarif') writeOut(serializeSarif(toSarif(input)), opts.output);
+  else if (opts.format === 'json') writeOut(serializeJson(toJson(input)), opts.output);
+  else writeOut(out.join('\n') + '\n', opts.output);
   return exit;
+}
+
+interface Gathered {
+  files: Map<string, SourceFile>;
+  diagnostics: Diagnostic[];
+  results: CheckResult[];
+  inferred: InferredItem[];
+  trusted: TrustedItem[];
+}
+
+function newGathered(): Gathered {
+  return { files: new Map(), diagnostics: [], results: [], inferred: [], trusted: [] };
+}
+
+async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProved?: boolean; category?: string }): Promise<ReportInput> {
+  const solverName = opts.solver ?? 'wasm';
+  // Asking for the version starts the solver: only when results need it.
+  const solverVersion = g.results.length > 0 ? await solverFor(solverName).version().catch(() => 'unknown') : 'not run';
+  return {
+    tool: { name: 'lumen-verify', version: VERSION, solver: solverName === 'wasm' ? 'z3-wasm' : solverName, solverVersion },
+    files: g.files,
+    root: process.cwd(),
+    diagnostics: g.diagnostics,
+    results: g.results,
+    inferred: g.inferred,
+    trusted: g.trusted,
+    includeProved: Boolean(opts.includeProved),
+    automationId: opts.category ?? 'lumen-verify/',
+  };
 }
 
 interface RunOpts {
@@ -209,6 +257,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(format())
     .option('-o, --output <file>', 'write the report to a file')
     .option('--plain', 'one line per diagnostic')
+    .option('--category <id>', 'SARIF automationDetails.id (code-scanning category)', 'lumen-verify/')
     .action((files: string[], opts: CommonOpts) => {
       result = cmdCheck(files, opts);
     });
@@ -224,6 +273,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--emit-smt <dir>', 'write every query as a standalone .smt2 file')
     .option('-v, --verbose', 'also list proved checks')
     .option('--strict', 'treat unknown checks as failures')
+    .option('--report <file>', 'write an audit report (.html or .md)')
+    .option('--include-proved', 'SARIF: also emit proved checks as `pass` results')
+    .option('--category <id>', 'SARIF automationDetails.id (code-scanning category)', 'lumen-verify/')
     .option('--show-inferred', 'print the loop invariants the verifier inferred, in Lumen syntax')
     .option('--dump-ast', 'print the syntax tree')
     .option('--dump-ir', 'print the checked IR (checks shown as ⟨kind#id⟩)')

@@ -3,6 +3,12 @@
 // call `main` in-process.
 import { main } from './index.js';
 
+// A closed pipe (`lumen verify … | head`) is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type * as A from './ast.js';
 import { walkBlock, walkExpr, walkTypeExpr, type Visitor } from './checker/walk.js';
 import { CATALOGUE } from './diagnostics.js';
-import { checkFile, lowerProgram, memoryHost, renderPlain, typeToString } from './index.js';
+import { checkFile, checkProgram, lowerProgram, memoryHost, renderPlain, typeToString } from './index.js';
 import type { CheckedProgram, LocalSymbol, Symbol, Type } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -337,6 +337,12 @@ describe('catalogue', () => {
 });
 
 describe('robustness', () => {
+  it('checks an empty module list without failing', () => {
+    const r = checkProgram([]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.program.cells).toEqual([]);
+  });
+
   const sources = exampleFiles()
     .filter((f) => f.endsWith('.lm'))
     .map((f) => fs.readFileSync(f, 'utf8'));

@@ -318,6 +318,12 @@ export type IrExpr =
     }
   | { readonly kind: 'Handle'; readonly body: IrBlock; readonly handlers: readonly IrHandler[]; readonly type: Type; readonly span: Span }
   | { readonly kind: 'Resume'; readonly value: IrExpr | null; readonly span: Span }
+  /**
+   * A union-typed value used where the checker has narrowed it to one member
+   * (after `x != null`, in a `match` arm…): the member's value. It holds by
+   * construction, so it carries no check; at run time it is the value itself.
+   */
+  | { readonly kind: 'Narrow'; readonly operand: IrExpr; readonly type: Type; readonly span: Span }
   /** Is the value of a union-typed expression of this member type (for narrowing `x != null`). */
   | { readonly kind: 'IsType'; readonly operand: IrExpr; readonly type: Type; readonly span: Span }
   // ---- specification-only

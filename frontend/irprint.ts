@@ -161,6 +161,8 @@ export function printIrCell(p: IrProgram, c: IrCell): string {
         return `${expr(e.element)} in ${e.range ? `${expr(e.range.lo)}..${expr(e.range.hi)}` : expr(e.list!)}`;
       case 'Old':
         return `old(${expr(e.expr)})`;
+      case 'Narrow':
+        return `(${expr(e.operand)} as ${e.type.kind})`;
       case 'Calls':
         return `calls(${e.effect})`;
       case 'StateIs':

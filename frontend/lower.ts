@@ -909,6 +909,10 @@ class Lowering {
     switch (sym.kind) {
       case 'Local': {
         const v = this.varOf(sym);
+        const narrowed = this.typeOf(e);
+        if (v.type.kind === 'Union' && narrowed.kind !== 'Union' && narrowed.kind !== 'Null' && narrowed.kind !== 'Error') {
+          return { kind: 'Narrow', operand: varExpr(v, v.type, e.span), type: narrowed, span: e.span };
+        }
         return varExpr(v, v.type, e.span);
       }
       case 'SelfRef':
@@ -1290,6 +1294,8 @@ export function irType(e: IrExpr): Type {
       return e.block.value ? irType(e.block.value) : NULL;
     case 'Old':
       return irType(e.expr);
+    case 'Narrow':
+      return e.type;
     case 'Halt':
       return { kind: 'Never' };
     case 'Resume':

@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../frontend/diagnostics.js';
 import { renderDiagnostic, renderPlain } from '../frontend/render.js';
 import type { SourceFile } from '../frontend/span.js';
+import { lineColOf } from '../frontend/span.js';
 import type { CheckResult } from '../verifier/verify.js';
 
 export interface TextOptions {
@@ -32,7 +33,9 @@ export function checkToDiagnostic(r: CheckResult): Diagnostic | null {
   const cx = v.counterexample;
   const notes: string[] = [];
   const inputs = [...cx.inputs.map((i) => `${i.name} = ${i.value}`), ...cx.performs.map((p) => `${p.label} = ${p.value}`)];
-  notes.push(`counterexample: ${inputs.length ? inputs.join(', ') : '(no inputs)'}`);
+  notes.push(`counterexample${v.confirmed ? ' (confirmed by running it)' : ''}: ${inputs.length ? inputs.join(', ') : '(no inputs)'}`);
+  if (cx.calls.length > 0) notes.push(`assuming the callees return: ${cx.calls.map((c) => `${shortName(c.cell)}(…) = ${c.value}`).join(', ')}`);
+  if (v.note) notes.push(v.note);
   return {
     code: r.check.kind,
     severity: 'error',
@@ -43,6 +46,28 @@ export function checkToDiagnostic(r: CheckResult): Diagnostic | null {
   };
 }
 
+function shortName(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf('.') + 1);
+}
+
+/** The counterexample path as a short numbered trace of source lines with values. */
+export function renderPath(r: CheckResult, files: ReadonlyMap<string, SourceFile>): string {
+  if (r.verdict.kind !== 'refuted') return '';
+  const steps = r.verdict.counterexample.path;
+  if (steps.length === 0) return '';
+  const lines = ['    path:'];
+  steps.forEach((s, i) => {
+    const f = files.get(s.span.file);
+    const pos = f ? lineColOf(f, s.span.start) : { line: 0, column: 0 };
+    const vals = s.values.length ? `  (${s.values.map((v) => `${v.name} = ${v.value}`).join(', ')})` : '';
+    lines.push(`      ${String(i + 1).padStart(2)}. line ${pos.line}: ${s.what}${vals}`);
+  });
+  const cp = files.get(r.check.span.file);
+  const at = cp ? lineColOf(cp, r.check.span.start).line : 0;
+  lines.push(`      ${String(steps.length + 1).padStart(2)}. line ${at}: ${r.check.kind} check fails`);
+  return lines.join('\n');
+}
+
 export function renderResults(results: readonly CheckResult[], files: ReadonlyMap<string, SourceFile>, opts: TextOptions): string {
   const out: string[] = [];
   for (const r of results) {
@@ -50,6 +75,8 @@ export function renderResults(results: readonly CheckResult[], files: ReadonlyMa
     const d = checkToDiagnostic(r);
     if (!d) continue;
     out.push(opts.plain ? renderPlain(d, files) + plainNotes(d) : renderDiagnostic(d, files, { color: opts.color }));
+    const path = renderPath(r, files);
+    if (path) out.push(path);
   }
   out.push(summary(results));
   return out.join('\n') + '\n';

@@ -370,7 +370,9 @@ class CellGen {
       case 'Assign': {
         const value = this.evalExpr(s.kind === 'Let' ? s.init : s.value, st, EMIT);
         st.env.set(s.v.id, this.name(`v!${safe(s.v.name)}`, value));
-        if (!s.v.name.startsWith('$')) this.step(st, s.span, `${s.v.name} = …`, [{ name: s.v.name, term: st.env.get(s.v.id)!, type: s.v.type }]);
+        if (!s.v.name.startsWith('$')) {
+          this.step(st, s.span, s.kind === 'Let' ? `let ${s.v.name}` : `${s.v.name} changes`, [{ name: s.v.name, term: st.env.get(s.v.id)!, type: s.v.type }]);
+        }
         return;
       }
       case 'SetIndex': {
@@ -739,6 +741,17 @@ class CellGen {
         if (e.value) this.evalExpr(e.value, st, mode);
         st.pc = FALSE;
         return NULL_VALUE;
+      case 'Narrow': {
+        const v = this.evalExpr(e.operand, st, mode);
+        const ut = exprType(e.operand);
+        if (ut.kind !== 'Union') return v;
+        const idx = ut.members.findIndex((m) => typeKey(m) === typeKey(e.type));
+        if (idx < 0) {
+          st.approx = true;
+          return this.declare('narrow', e.type);
+        }
+        return app(dt.unionField(this.sorts.ensureDatatype(ut), idx), [v], this.sorts.sortOf(e.type));
+      }
       case 'IsType': {
         const v = this.evalExpr(e.operand, st, mode);
         const ut = exprType(e.operand);

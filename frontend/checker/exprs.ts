@@ -211,6 +211,7 @@ function checkArithmetic(ctx: Ctx, e: A.BinaryExpr): Type {
   if (isNumeric(l) && isNumeric(r) && l.kind !== r.kind) notes.push('Int and Float do not mix implicitly: convert with `to_float(…)` or `to_int(…)`');
   else if (e.op === '+' && l.kind === 'String' && r.kind === 'String') notes.push('strings are joined with `++`');
   else if (intOnly && l.kind === 'Float') notes.push(`\`${e.op}\` is defined on Int only`);
+  else if ((isNullable(l) && l.kind !== 'Null') || (isNullable(r) && r.kind !== 'Null')) notes.push('the value may be `null`: test it with `!= null` first, or use `!`');
   ctx.report('E0115', e.span, [e.op, typeText(ctx, l), typeText(ctx, r)], notes);
   return ERROR;
 }
