@@ -19,7 +19,9 @@ import { hornScript, readInvariant } from './spacer.js';
 import { generateCellVC, PRELUDE_FUNCTIONS } from './vcgen.js';
 import type { Candidate, LoopStmt } from './infer.js';
 import { inferCandidates, SYNTHETIC_BASE } from './infer.js';
-import { printSort, printTerm, printCommand } from './smtlib/printer.js';
+import { printSort, printSymbol, printTerm, printCommand } from './smtlib/printer.js';
+import type { Term } from './smtlib/term.js';
+import { sortOf } from './smtlib/term.js';
 import type { ModelValue } from './smtlib/model.js';
 import type { QueryResult, SolverBackend, SolverQuery } from './solver/types.js';
 
@@ -90,6 +92,8 @@ export interface VerifyReport {
 interface Pending {
   unknownReason: string | null;
   refuted: RawCounterexample | null;
+  /** Where the refutation came from, to look for a smaller counterexample. */
+  source: { vc: CellVC; sorts: SortRegistry; emission: Emission; depth: number } | null;
   approxSat: boolean;
   timeMs: number;
   hash: string;
@@ -116,7 +120,7 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
     let candidates = await houdini(ir, cell, inferCandidates(cell), solve);
     let sorts = new SortRegistry(ir);
     let vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
-    for (const [emission, result] of await solve(vc, sorts, (e) => e.check < SYNTHETIC_BASE, cell.name)) record(pending, emission, result, vc, 0);
+    for (const [emission, result] of await solve(vc, sorts, (e) => e.check < SYNTHETIC_BASE, cell.name)) record(pending, emission, result, vc, sorts, 0);
     const unresolved = (): Set<CheckId> =>
       new Set([...pending].filter(([id, p]) => ir.checks[id]!.cell === cell.name && p.approxSat && !p.refuted).map(([id]) => id));
     // Emissions satisfiable only after a loop havoc: look for a real path by unrolling.
@@ -130,6 +134,7 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
         const p = pending.get(emission.check)!;
         if (!p.refuted) {
           p.refuted = counterexample(uvc, emission, result.values, depth);
+          p.source = { vc: uvc, sorts: usorts, emission, depth };
           toConfirm.delete(emission.check);
         }
       }
@@ -149,10 +154,16 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
         sorts = new SortRegistry(ir);
         vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
         for (const id of open) pending.delete(id);
-        for (const [emission, result] of await solve(vc, sorts, (e) => open.has(e.check), `${cell.name}.spacer`)) record(pending, emission, result, vc, 0);
+        for (const [emission, result] of await solve(vc, sorts, (e) => open.has(e.check), `${cell.name}.spacer`)) record(pending, emission, result, vc, sorts, 0);
       }
     }
     for (const [loop, cs] of candidates) for (const c of cs) inferred.push({ cell: cell.name, span: loop.span, text: c.text });
+    // Prefer small, readable counterexamples.
+    for (const [id, p] of pending) {
+      if (ir.checks[id]!.cell !== cell.name || !p.refuted || !p.source) continue;
+      const smaller = await minimize(p.source, opts, stats);
+      if (smaller) p.refuted = smaller;
+    }
     done += ir.checks.filter((c) => c.cell === cell.name).length;
     opts.onProgress?.(done, total, cell.name);
   }
@@ -247,17 +258,20 @@ function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
   return { kind: 'proved' };
 }
 
-function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, vc: CellVC, depth: number): void {
+function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, vc: CellVC, sorts: SortRegistry, depth: number): void {
   let p = pending.get(e.check);
   if (!p) {
-    p = { unknownReason: null, refuted: null, approxSat: false, timeMs: 0, hash: '' };
+    p = { unknownReason: null, refuted: null, source: null, approxSat: false, timeMs: 0, hash: '' };
     pending.set(e.check, p);
   }
   p.timeMs += r.timeMs;
   if (r.status === 'unknown') p.unknownReason ??= r.reason === 'timeout' ? 'the solver timed out' : `the solver could not decide it (${r.reason})`;
   else if (r.status === 'sat') {
     if (e.approx) p.approxSat = true;
-    else if (!p.refuted) p.refuted = counterexample(vc, e, r.values, depth);
+    else if (!p.refuted) {
+      p.refuted = counterexample(vc, e, r.values, depth);
+      p.source = { vc, sorts, emission: e, depth };
+    }
   }
 }
 
@@ -311,19 +325,7 @@ async function solveVC(
   const emissions = vc.emissions.filter(want);
   if (emissions.length === 0) return { results: [], time: 0, count: 0 };
   const prelude = buildPrelude(vc, sorts);
-  const queries: SolverQuery[] = emissions.map((e, k) => {
-    const getValues = [
-      ...vc.inputs.map((x) => printTerm(x.term)),
-      ...vc.performs.map((x) => printTerm(x.term)),
-      ...vc.calls.map((x) => printTerm(x.term)),
-      ...e.path.slice(0, MAX_PATH).flatMap((s) => [printTerm(s.taken), ...s.values.map((v) => printTerm(v.term))]),
-    ];
-    return {
-      id: `${e.check}.${k}`,
-      body: `(assert act!${e.level})\n(assert ${printTerm(e.pc)})\n(assert (not ${printTerm(e.cond)}))`,
-      getValues,
-    };
-  });
+  const queries: SolverQuery[] = emissions.map((e, k) => queryFor(vc, e, `${e.check}.${k}`));
   if (opts.emitSmt) {
     queries.forEach((q, k) => {
       const e = emissions[k]!;
@@ -335,6 +337,66 @@ async function solveVC(
   const answers = await opts.solver.run(prelude, queries, { timeoutMs: opts.timeoutMs, ...(tactic ? { tactic } : {}) });
   const time = Date.now() - started;
   return { results: emissions.map((e, k) => [e, answers[k]!] as [Emission, QueryResult]), time, count: queries.length };
+}
+
+function queryFor(vc: CellVC, e: Emission, id: string, extra = ''): SolverQuery {
+  const getValues = [
+    ...vc.inputs.map((x) => printTerm(x.term)),
+    ...vc.performs.map((x) => printTerm(x.term)),
+    ...vc.calls.map((x) => printTerm(x.term)),
+    ...e.path.slice(0, MAX_PATH).flatMap((s) => [printTerm(s.taken), ...s.values.map((v) => printTerm(v.term))]),
+  ];
+  return {
+    id,
+    body: `(assert act!${e.level})\n(assert ${printTerm(e.pc)})\n(assert (not ${printTerm(e.cond)}))${extra}`,
+    getValues,
+  };
+}
+
+/** Bounds tried, in order, to find a counterexample with small values: |Int| ≤ k, lengths ≤ m. */
+const MINIMIZE_TIERS: readonly { k: bigint; m: bigint }[] = [
+  { k: 10n, m: 2n },
+  { k: 1000n, m: 4n },
+];
+
+async function minimize(
+  source: NonNullable<Pending['source']>,
+  opts: VerifyOptions,
+  stats: { time: number; count: number },
+): Promise<RawCounterexample | null> {
+  const { vc, sorts, emission, depth } = source;
+  const prelude = buildPrelude(vc, sorts);
+  for (const tier of MINIMIZE_TIERS) {
+    const bounds = vc.inputs.map((x) => boundFor(x.term, x.type, tier, sorts)).filter((b): b is string => b !== null);
+    for (const p of vc.performs) {
+      const b = boundFor(p.term, p.type, tier, sorts);
+      if (b) bounds.push(b);
+    }
+    if (bounds.length === 0) return null;
+    const q = queryFor(vc, emission, `min.${emission.check}`, bounds.map((b) => `\n(assert ${b})`).join(''));
+    const [r] = await opts.solver.run(prelude, [q], { timeoutMs: Math.min(opts.timeoutMs, 2000), ...(vc.nonlinear ? { tactic: 'smt' } : {}) });
+    stats.count++;
+    stats.time += r?.timeMs ?? 0;
+    if (r && r.status === 'sat') return counterexample(vc, emission, r.values, depth);
+  }
+  return null;
+}
+
+function boundFor(t: Term, type: Type, tier: { k: bigint; m: bigint }, sorts: SortRegistry): string | null {
+  const x = printTerm(t);
+  switch (type.kind) {
+    case 'Int':
+      return `(and (<= (- ${tier.k}) ${x}) (<= ${x} ${tier.k}))`;
+    case 'String':
+      return `(<= (str.len ${x}) ${tier.m})`;
+    case 'List': {
+      const s = sortOf(t);
+      if (!sorts.listElem(s) || s.kind !== 'Named') return null;
+      return `(<= (${printSymbol(`${s.name}!len`)} ${x}) ${tier.m})`;
+    }
+    default:
+      return null;
+  }
 }
 
 function buildPrelude(vc: CellVC, sorts: SortRegistry): string {
