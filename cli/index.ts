@@ -3,6 +3,8 @@
 // error; 3 internal error (a bug in the compiler).
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { regressionTest } from '../counterexamples/emit.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { Diagnostic } from '../frontend/diagnostics.js';
 import { hasErrors, sortDiagnostics } from '../frontend/diagnostics.js';
@@ -79,9 +81,11 @@ import { lineColOf as lineCol } from '../frontend/span.js';
 
 interface VerifyOpts extends CommonOpts {
   timeout: string;
+  emitTests?: string;
   report?: string;
   includeProved?: boolean;
   category?: string;
+  timings?: boolean;
   dumpIr?: boolean;
   dumpAst?: boolean;
   showInferred?: boolean;
@@ -117,6 +121,14 @@ async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
     });
     progress.finish();
     gathered.results.push(...report.results);
+    if (opts.emitTests && c.program) {
+      fs.mkdirSync(opts.emitTests, { recursive: true });
+      const root = c.files.get(file) ?? [...c.files.values()].pop();
+      for (const r of report.results) {
+        const t = root ? regressionTest(c.program, c.ir, root, r) : null;
+        if (t) fs.writeFileSync(path.join(opts.emitTests, t.name), t.text);
+      }
+    }
     gathered.inferred.push(...report.inferred);
     gathered.trusted.push(...c.ir.trusted);
     if (opts.showInferred) {
@@ -154,7 +166,7 @@ function newGathered(): Gathered {
   return { files: new Map(), diagnostics: [], results: [], inferred: [], trusted: [] };
 }
 
-async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProved?: boolean; category?: string }): Promise<ReportInput> {
+async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProved?: boolean; category?: string; timings?: boolean }): Promise<ReportInput> {
   const solverName = opts.solver ?? 'wasm';
   // Asking for the version starts the solver: only when results need it.
   const solverVersion = g.results.length > 0 ? await solverFor(solverName).version().catch(() => 'unknown') : 'not run';
@@ -167,6 +179,7 @@ async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProv
     inferred: g.inferred,
     trusted: g.trusted,
     includeProved: Boolean(opts.includeProved),
+    timings: Boolean(opts.timings),
     automationId: opts.category ?? 'lumen-verify/',
   };
 }
@@ -274,7 +287,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-v, --verbose', 'also list proved checks')
     .option('--strict', 'treat unknown checks as failures')
     .option('--report <file>', 'write an audit report (.html or .md)')
+    .option('--emit-tests <dir>', 'write a runnable regression test for each refuted check')
     .option('--include-proved', 'SARIF: also emit proved checks as `pass` results')
+    .option('--timings', 'SARIF: include each check\'s solver time (the output then differs between runs)')
     .option('--category <id>', 'SARIF automationDetails.id (code-scanning category)', 'lumen-verify/')
     .option('--show-inferred', 'print the loop invariants the verifier inferred, in Lumen syntax')
     .option('--dump-ast', 'print the syntax tree')

@@ -105,7 +105,24 @@ export interface IrParam {
   readonly v: IrVar;
   readonly mode: 'value' | 'owned' | 'ref' | 'mutref';
   readonly span: Span;
+  /**
+   * Set on hidden parameters added by an instrumentation pass (issue #8): the
+   * typestate pass gives every parameter of a typestate record type a hidden
+   * Int parameter `state(f)` carrying its protocol state (see typestate/).
+   */
+  readonly ghost?: GhostKind;
+  /** For a ghost parameter: the index of the real parameter it describes. */
+  readonly ghostOf?: number;
 }
+
+/**
+ * Ghost code added by the ownership and typestate passes (issue #8), after
+ * lowering. `ownership` ghosts are static only: backends emit nothing for a
+ * `Let`/`Assign`/`Check` marked so (the verifier executes them like any other
+ * statement). `typestate` ghosts are ordinary code (cheap Int operations) and
+ * are compiled, so an unproved typestate check is enforced at run time.
+ */
+export type GhostKind = 'ownership' | 'typestate';
 
 export interface IrCell {
   readonly name: string;
@@ -174,8 +191,8 @@ export interface IrInvariant {
 }
 
 export type IrStmt =
-  | { readonly kind: 'Let'; readonly v: IrVar; readonly init: IrExpr; readonly span: Span }
-  | { readonly kind: 'Assign'; readonly v: IrVar; readonly value: IrExpr; readonly span: Span }
+  | { readonly kind: 'Let'; readonly v: IrVar; readonly init: IrExpr; readonly span: Span; readonly ghost?: GhostKind }
+  | { readonly kind: 'Assign'; readonly v: IrVar; readonly value: IrExpr; readonly span: Span; readonly ghost?: GhostKind }
   /** `xs[i] = v` on a `let mut` list (or `mut ref` param). */
   | {
       readonly kind: 'SetIndex';
@@ -187,7 +204,7 @@ export type IrStmt =
     }
   | { readonly kind: 'Expr'; readonly expr: IrExpr; readonly span: Span }
   /** A specification obligation: `assert`, refinements, record invariants, pre/postconditions… */
-  | { readonly kind: 'Check'; readonly check: CheckId; readonly cond: IrExpr; readonly span: Span }
+  | { readonly kind: 'Check'; readonly check: CheckId; readonly cond: IrExpr; readonly span: Span; readonly ghost?: GhostKind }
   /** `assume P`: trusted, never checked. */
   | { readonly kind: 'Assume'; readonly cond: IrExpr; readonly span: Span }
   | {

@@ -90,6 +90,13 @@ export async function checkProgram(
     if (e.verdict === 'refuted' && !matching.some((a) => a.verdict === 'refuted')) {
       mismatches.push(`expected refuted ${e.check} line ${e.line}, got ${matching.map(describe).join(', ')}`);
     }
+    // A refutation counts only with a counterexample that replays to the same failure on the VM.
+    for (const a of matching) {
+      const v = a.r.verdict;
+      if (e.verdict === 'refuted' && v.kind === 'refuted' && !v.confirmed) {
+        mismatches.push(`refuted ${e.check} line ${e.line} but its counterexample was not confirmed by replay${v.note ? ` (${v.note})` : ''}`);
+      }
+    }
     if (e.verdict === 'unknown' && matching.some((a) => a.verdict === 'refuted')) {
       mismatches.push(`expected unknown ${e.check} line ${e.line}, got refuted (a false error)`);
     }

@@ -60,6 +60,8 @@ export interface ReportInput {
    * report (check ids are per program).
    */
   readonly confirmed?: ReadonlySet<number> | ((result: CheckResult) => boolean);
+  /** SARIF only: include each check's solver time (varies between runs, so off by default for deterministic bytes). */
+  readonly timings?: boolean;
   /** SARIF only: also emit proved checks (kind `pass`). JSON and audit reports always list every check. */
   readonly includeProved: boolean;
   /**

@@ -107,7 +107,7 @@ describe('SARIF', () => {
   });
 
   it('follows the machine-readable contract of LANGUAGE.md §10', () => {
-    const log = toSarif(fixture().input);
+    const log = toSarif({ ...fixture().input, timings: true });
     for (const r of results(log)) {
       expect([...CHECK_KINDS, 'error']).toContain(r.properties?.['check']);
       if (r.properties?.['check'] !== 'error') expect(['refuted', 'unknown']).toContain(r.properties?.['verdict']);
@@ -130,6 +130,12 @@ describe('SARIF', () => {
     });
     expect(Object.keys((budget.properties?.['counterexample'] as { inputs: object }).inputs)).toEqual(['url', 'perform#1', 'perform#2']);
     expect(byCheck(log, 'termination').properties?.['reason']).toBe('the solver timed out');
+  });
+
+  it('leaves solver times out unless asked, so the bytes do not change between runs', () => {
+    const log = toSarif(fixture().input);
+    expect(byCheck(log, 'div-by-zero').properties).not.toHaveProperty('timeMs');
+    expect(log.runs[0]!.properties?.['summary']).not.toHaveProperty('timeMs');
   });
 
   it('locates results relative to the root with full regions, in Markdown lines for .lm.md', () => {

@@ -101,7 +101,8 @@ export function toSarif(input: ReportInput, options: SarifOptions = {}): sarif.L
   const rules = [...RULES];
   const rootHref = rootUri(input.root);
   const automationId = normalizeAutomationId(input.automationId);
-  const summary = summarize(input);
+  const { timeMs, ...untimed } = summarize(input);
+  const summary = input.timings ? { ...untimed, timeMs } : untimed;
   const build = (kept: readonly Entry[], dropped: number): sarif.Log => {
     const notifications: sarif.Notification[] = [];
     const properties: Record<string, unknown> = { summary, includeProved: input.includeProved };
@@ -257,7 +258,9 @@ function checkEntry(ctx: Ctx, r: CheckResult): Entry {
     cell: c.cell,
     expr: c.expr,
     solver: solverLabel(input.tool),
-    timeMs: roundMs(r.timeMs),
+    // Solver time varies from run to run; it is included only on request so
+    // the same input gives the same SARIF bytes.
+    ...(input.timings ? { timeMs: roundMs(r.timeMs) } : {}),
     checkId: c.id,
     key: c.key,
   });
