@@ -544,6 +544,8 @@ class CellCompiler {
   }
 
   private stmt(s: IrStmt): void {
+    // Ownership is static only (issue #8): its ghost flags and checks cost nothing at run time.
+    if ((s.kind === 'Let' || s.kind === 'Assign' || s.kind === 'Check') && s.ghost === 'ownership') return;
     this.span = s.span;
     switch (s.kind) {
       case 'Let':

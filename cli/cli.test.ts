@@ -99,6 +99,22 @@ describe('lumen verify', () => {
     }
   });
 
+  it('gives identical output from the cache, and survives a corrupt entry', () => {
+    const cache = tmp();
+    const file = path.join(examples, 'sum_to_bug.lm');
+    const cold = lumen(['verify', '--cache-dir', cache, file]);
+    const warm = lumen(['verify', '--cache-dir', cache, file]);
+    expect(warm.stdout).toBe(cold.stdout);
+    const entries = fs.readdirSync(cache).flatMap((d) => fs.readdirSync(path.join(cache, d)).map((f) => path.join(cache, d, f)));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) fs.writeFileSync(e, '{"status": "uns');
+    const repaired = lumen(['verify', '--cache-dir', cache, file]);
+    expect(repaired.stdout).toBe(cold.stdout);
+    expect(repaired.stderr).toContain('corrupt cache entry');
+    const uncached = lumen(['verify', '--no-cache', file]);
+    expect(uncached.stdout).toBe(cold.stdout);
+  });
+
   it('writes an audit report', () => {
     const dir = tmp();
     const html = path.join(dir, 'audit.html');

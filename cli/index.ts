@@ -11,7 +11,7 @@ import { hasErrors, sortDiagnostics } from '../frontend/diagnostics.js';
 import { renderDiagnostic, renderPlain } from '../frontend/render.js';
 import type { SolverName } from '../verifier/solver/types.js';
 import { renderResults } from '../reports/text.js';
-import { closeSolver, compile, solverFor, verifyCompiled } from './pipeline.js';
+import { closeSolver, compile, DEFAULT_CACHE_DIR, solverIdentity, verifyCompiled } from './pipeline.js';
 import { makeProgress } from './progress.js';
 import { serializeJson, serializeSarif, toAuditHtml, toAuditMarkdown, toJson, toSarif } from '../reports/index.js';
 import type { InferredItem, ReportInput, TrustedItem } from '../reports/index.js';
@@ -79,7 +79,19 @@ async function cmdCheck(files: string[], opts: CommonOpts & { category?: string 
 
 import { lineColOf as lineCol } from '../frontend/span.js';
 
-interface VerifyOpts extends CommonOpts {
+interface SolverOpts {
+  jobs?: string;
+  cache: boolean;
+  cacheDir: string;
+}
+
+function solverSettings(opts: SolverOpts & { solver: SolverName }): { solver: SolverName; jobs?: number; cacheDir: string | null } {
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError('--jobs must be a positive integer');
+  return { solver: opts.solver, ...(jobs !== undefined ? { jobs } : {}), cacheDir: opts.cache ? opts.cacheDir : null };
+}
+
+interface VerifyOpts extends CommonOpts, SolverOpts {
   timeout: string;
   emitTests?: string;
   report?: string;
@@ -114,7 +126,7 @@ async function cmdVerify(files: string[], opts: VerifyOpts): Promise<number> {
     if (!c.ir) continue;
     if (opts.dumpIr) out.push(printIrProgram(c.ir));
     const report = await verifyCompiled(c.ir, {
-      solver: opts.solver,
+      ...solverSettings(opts),
       timeoutMs,
       ...(opts.emitSmt ? { emitSmtDir: opts.emitSmt } : {}),
       onProgress: (done, total, cell) => progress.update(done, total, `${file}: ${cell}`),
@@ -169,7 +181,7 @@ function newGathered(): Gathered {
 async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProved?: boolean; category?: string; timings?: boolean }): Promise<ReportInput> {
   const solverName = opts.solver ?? 'wasm';
   // Asking for the version starts the solver: only when results need it.
-  const solverVersion = g.results.length > 0 ? await solverFor(solverName).version().catch(() => 'unknown') : 'not run';
+  const solverVersion = g.results.length > 0 ? solverIdentity(solverName) : 'not run';
   return {
     tool: { name: 'lumen-verify', version: VERSION, solver: solverName === 'wasm' ? 'z3-wasm' : solverName, solverVersion },
     files: g.files,
@@ -184,7 +196,7 @@ async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProv
   };
 }
 
-interface RunOpts {
+interface RunOpts extends SolverOpts {
   verify: boolean;
   fuel?: string;
   trace?: boolean;
@@ -201,7 +213,7 @@ async function cmdRun(file: string, opts: RunOpts): Promise<number> {
   if (!c.ir) return EXIT_FAIL;
   const proved = new Set<number>();
   if (opts.verify) {
-    const report = await verifyCompiled(c.ir, { solver: opts.solver, timeoutMs: Number(opts.timeout) });
+    const report = await verifyCompiled(c.ir, { ...solverSettings(opts), timeoutMs: Number(opts.timeout) });
     const refuted = report.results.filter((r) => r.verdict.kind === 'refuted');
     if (refuted.length > 0) {
       process.stderr.write(renderResults(refuted, c.files, { color: false, verbose: false, plain }));
@@ -284,6 +296,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--timeout <ms>', 'time limit per check, in milliseconds', '4000')
     .addOption(new Option('--solver <solver>', 'SMT solver').choices(['wasm', 'z3', 'cvc5']).default('wasm'))
     .option('--emit-smt <dir>', 'write every query as a standalone .smt2 file')
+    .option('-j, --jobs <n>', 'solvers working in parallel (default: the number of cores)')
+    .option('--cache-dir <dir>', 'verification cache directory', DEFAULT_CACHE_DIR)
+    .option('--no-cache', 'do not read or write the verification cache')
     .option('-v, --verbose', 'also list proved checks')
     .option('--strict', 'treat unknown checks as failures')
     .option('--report <file>', 'write an audit report (.html or .md)')
@@ -305,6 +320,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--fuel <n>', 'stop after this many instructions')
     .option('--trace', 'print every executed instruction to stderr')
     .option('--disasm', 'print the bytecode before running')
+    .option('-j, --jobs <n>', 'solvers working in parallel (default: the number of cores)')
+    .option('--cache-dir <dir>', 'verification cache directory', DEFAULT_CACHE_DIR)
+    .option('--no-cache', 'do not read or write the verification cache')
     .option('--timeout <ms>', 'time limit per check, in milliseconds', '4000')
     .addOption(new Option('--solver <solver>', 'SMT solver').choices(['wasm', 'z3', 'cvc5']).default('wasm'))
     .action((file: string, opts: RunOpts) => {

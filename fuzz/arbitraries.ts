@@ -55,7 +55,8 @@ const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
 /** The Int arbitrary: biased generation, shrinking towards simple values (see the header). */
 export class IntArbitrary extends fc.Arbitrary<Value> {
-  private readonly specials: bigint[];
+  private readonly boundaries: bigint[];
+  private readonly dictionary: bigint[];
   private readonly target: bigint;
 
   constructor(
@@ -66,15 +67,20 @@ export class IntArbitrary extends fc.Arbitrary<Value> {
     super();
     this.target = clamp(0n, lo, hi);
     const t = this.target;
-    const candidates = [t, t + 1n, t - 1n, 1n, -1n, 2n, -2n, lo, hi, lo + 1n, hi - 1n, MAX, MIN, ...dictionary.flatMap((d) => [d, d - 1n, d + 1n])];
-    this.specials = [...new Set(candidates.filter((c) => c >= lo && c <= hi))];
+    const inRange = (xs: bigint[]): bigint[] => [...new Set(xs.filter((c) => c >= lo && c <= hi))];
+    this.boundaries = inRange([t + 1n, t - 1n, 1n, -1n, 2n, -2n, lo, hi, lo + 1n, hi - 1n, MAX, MIN]);
+    this.dictionary = inRange(dictionary.flatMap((d) => [d, d - 1n, d + 1n]));
   }
 
+  /** 10% the target, 15% a boundary, 10% a program literal ±1, 30% small, 15% medium, 20% anything. */
   generate(mrng: fc.Random): fc.Value<Value> {
+    const pick = (xs: readonly bigint[]): bigint => xs[mrng.nextInt(0, xs.length - 1)]!;
     const r = mrng.nextInt(0, 99);
     let v: bigint;
-    if (r < 30) v = this.specials[mrng.nextInt(0, this.specials.length - 1)]!;
-    else if (r < 60) v = this.around(mrng, 16n);
+    if (r < 10) v = this.target;
+    else if (r < 25 && this.boundaries.length > 0) v = pick(this.boundaries);
+    else if (r < 35 && this.dictionary.length > 0) v = pick(this.dictionary);
+    else if (r < 65) v = this.around(mrng, 16n);
     else if (r < 80) v = this.around(mrng, 1n << 20n);
     else v = mrng.nextBigInt(this.lo, this.hi);
     return new fc.Value(int64.normalize(v), undefined);

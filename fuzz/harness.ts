@@ -19,7 +19,7 @@
 
 import type { BytecodeProgram } from '../backend/index.js';
 import { compileProgram } from '../backend/index.js';
-import type { CheckInfo, IrCell, IrClause, IrExpr, IrProgram, IrRecord, IrStmt, IrVar } from '../frontend/ir.js';
+import type { CheckInfo, IrCell, IrClause, IrExpr, IrProgram, IrStmt, IrVar } from '../frontend/ir.js';
 import type { Span } from '../frontend/span.js';
 import type { Type } from '../frontend/types.js';
 import { runCell, Struct, type RunResult, type Value } from '../vm/index.js';
@@ -174,8 +174,18 @@ const GUARD_FUEL = 1_000_000;
 
 /** Whether running a guard on these values passes. */
 export function guardHolds(h: Harness, guard: string, args: readonly Value[]): boolean {
+  return runGuard(h, guard, args) === 'holds';
+}
+
+/**
+ * Runs a guard: `holds`, `fails` (a clause is false, or the run ended
+ * otherwise), or `ill-defined` when one of the program's own checks inside a
+ * clause trapped (an index or a division in a `requires`).
+ */
+function runGuard(h: Harness, guard: string, args: readonly Value[]): 'holds' | 'fails' | 'ill-defined' {
   const r = runCell(h.prog, guard, args.map(cloneValue), { fuel: GUARD_FUEL, stdout: () => undefined });
-  return r.kind === 'ok';
+  if (r.kind === 'ok') return 'holds';
+  return r.kind === 'check-failed' && r.check < h.ir.checks.length ? 'ill-defined' : 'fails';
 }
 
 /** Whether every record value inside `v` (of type `t`) satisfies its record's field refinements. */
@@ -299,12 +309,16 @@ export function runInput(
   }
 }
 
-/** Whether `args` may be given to `cell`: record invariants inside them, then its refinements and `requires`. */
+/**
+ * Whether `args` may be given to `cell`: record invariants inside them, then
+ * its refinements and `requires`, in order. Inputs for which a clause is
+ * ill-defined (given the earlier clauses) are admitted: the run then fails at
+ * the cell's entry with that well-definedness check, as the verifier reports it.
+ */
 export function admissible(h: Harness, cell: IrCell, types: readonly Type[], args: readonly Value[]): RejectReason | null {
   for (let i = 0; i < args.length; i++) if (!recordsAdmissible(h, args[i]!, types[i]!)) return 'record-invariant';
   const guard = h.requiresGuard.get(cell.name);
-  if (guard !== undefined && !guardHolds(h, guard, args)) return 'requires';
+  if (guard !== undefined && runGuard(h, guard, args) === 'fails') return 'requires';
   return null;
 }
 
-export type { IrRecord };

@@ -15,7 +15,7 @@ import type { IrCell, IrProgram } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
 import type { SolverBackend } from '../verifier/solver/types.js';
 import type { Value } from '../vm/index.js';
-import { arbitraryFor, instantiate, intBounds, UnsupportedType, type GenContext } from './arbitraries.js';
+import { arbitraryFor, instantiate, intBounds, UnsupportedType, type GenContext, type IntBounds } from './arbitraries.js';
 import { fuzzCounterexample } from './counterexample.js';
 import {
   admissible,
@@ -78,6 +78,8 @@ interface CellPlan {
   readonly cell: IrCell;
   readonly types: readonly Type[];
   readonly streams: readonly AnswerStream[];
+  /** Bounds of each stream's Int answers, from the operation's return refinement. */
+  readonly streamBounds: readonly (IntBounds | undefined)[];
   readonly ctx: GenContext;
 }
 
@@ -167,17 +169,21 @@ function planCell(ir: IrProgram, h: Harness, cell: IrCell): CellPlan | string {
   const ctx: GenContext = { prog: h.prog, ir, ints: lits.ints.slice(0, 64), strings: lits.strings };
   const types = cell.params.map((p) => instantiate(p.v.type));
   const streams: AnswerStream[] = [];
+  const streamBounds: (IntBounds | undefined)[] = [];
+  const addStream = (key: string, kind: AnswerStream['kind'], ret: Type): void => {
+    const type = instantiate(ret);
+    streams.push({ key, kind, type, guard: h.contractGuard.get(key) ?? null });
+    const contract = ir.cells.get(key);
+    streamBounds.push(type.kind === 'Int' && contract ? intBounds(contract.ensures.map((e) => e.cond), contract.resultVar) : undefined);
+  };
   for (const row of cell.effects) {
     const eff = ir.effects.get(row.effect);
     if (!eff) continue;
-    for (const op of eff.ops) {
-      const key = `${eff.name}.${op.name}`;
-      streams.push({ key, kind: 'perform', type: instantiate(op.ret), guard: h.contractGuard.get(key) ?? null });
-    }
+    for (const op of eff.ops) addStream(`${eff.name}.${op.name}`, 'perform', op.ret);
   }
   for (const name of reach) {
     const c = ir.cells.get(name);
-    if (c && c.extern && c.body === null) streams.push({ key: name, kind: 'extern', type: instantiate(c.ret), guard: h.contractGuard.get(name) ?? null });
+    if (c && c.extern && c.body === null) addStream(name, 'extern', c.ret);
   }
   try {
     for (const t of [...types, ...streams.map((s) => s.type)]) if (t.kind !== 'Null') arbitraryFor(t, ctx);
@@ -185,7 +191,7 @@ function planCell(ir: IrProgram, h: Harness, cell: IrCell): CellPlan | string {
     if (e instanceof UnsupportedType) return `cannot generate values of type \`${describeType(e.type)}\``;
     throw e;
   }
-  return { cell, types, streams, ctx };
+  return { cell, types, streams, streamBounds, ctx };
 }
 
 function describeType(t: Type): string {
@@ -204,7 +210,7 @@ function inputArbitrary(plan: CellPlan, seeds: readonly Value[][]): fc.Arbitrary
     const jittered = fc.tuple(fc.constantFrom(...seeds), fc.nat(Math.max(0, plan.types.length - 1)), fc.integer({ min: -3, max: 3 })).map(([s, i, d]) => jitter(s, plan.types, i, d));
     args = fc.oneof({ arbitrary: args, weight: 1 }, { arbitrary: seeded, weight: 2 }, { arbitrary: jittered, weight: 1 });
   }
-  const answers = fc.tuple(...plan.streams.map((s) => fc.array(arbitraryFor(s.type, plan.ctx), { minLength: 1, maxLength: 6 })));
+  const answers = fc.tuple(...plan.streams.map((s, i) => fc.array(arbitraryFor(s.type, plan.ctx, 0, plan.streamBounds[i]), { minLength: 1, maxLength: 6 })));
   return fc.tuple(args, answers);
 }
 

@@ -8,13 +8,15 @@
 // assumptions under activation literals; asserting the highest one and asking
 // for the inputs' values gives a model of the preconditions. Further models
 // are made distinct by blocking the scalar (Int, Bool) values already seen.
+// Each query is a complete script run in a fresh solver context, so that the
+// models, and with them the campaign, depend only on the program and the seed.
 
 import type { BytecodeProgram } from '../backend/index.js';
 import { toVmValue } from '../counterexamples/replay.js';
 import type { IrCell, IrProgram } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
 import { SortRegistry } from '../verifier/encode.js';
-import type { ModelValue } from '../verifier/smtlib/model.js';
+import { readValues, type ModelValue } from '../verifier/smtlib/model.js';
 import { printCommand, printIntLiteral, printSort, printTerm } from '../verifier/smtlib/printer.js';
 import type { SolverBackend } from '../verifier/solver/types.js';
 import { generateCellVC, PRELUDE_FUNCTIONS, type CellVC } from '../verifier/vcgen.js';
@@ -42,12 +44,15 @@ export async function solverSeeds(ir: IrProgram, cell: IrCell, prog: BytecodePro
   const blocks: string[] = [];
   const seeds: Value[][] = [];
   for (let k = 0; k < opts.count; k++) {
-    const body = [`(assert act!${vc.levels - 1})`, ...blocks].join('\n');
-    const [answer] = await opts.solver.run(prelude, [{ id: `seed.${k}`, body, getValues }], { timeoutMs: opts.timeoutMs });
-    if (!answer || answer.status !== 'sat') break;
-    const args = answer.values.map((raw, i) => modelToValue(raw, types[i]!, prog));
+    // A complete script in a fresh solver context: the same campaign gets the same models.
+    const script = [prelude, `(assert act!${vc.levels - 1})`, ...blocks, '(check-sat)', getValues.length > 0 ? `(get-value (${getValues.join(' ')}))` : ''].join('\n');
+    const answer = await opts.solver.runScript(script, opts.timeoutMs);
+    if (answer.status !== 'sat') break;
+    const vals = readValues(answer.output);
+    if (vals.length !== getValues.length) break;
+    const args = vals.map((raw, i) => modelToValue(raw, types[i]!, prog));
     if (args.every((a): a is Value => a !== undefined)) seeds.push(args);
-    const block = blockingClause(vc, answer.values);
+    const block = blockingClause(vc, vals);
     if (block === null) break;
     blocks.push(block);
   }

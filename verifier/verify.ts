@@ -70,6 +70,8 @@ export interface VerifyOptions {
   readonly emitSmt?: (name: string, script: string) => void;
   /** Progress: checks done / total, current cell. */
   readonly onProgress?: (done: number, total: number, cell: string) => void;
+  /** More solvers to verify cells in parallel (`--jobs`); `solver` is used when absent. */
+  readonly solvers?: readonly SolverBackend[];
   /** Cells to verify (default: the root module's cells). */
   readonly cells?: readonly string[];
 }
@@ -99,7 +101,8 @@ interface Pending {
   hash: string;
 }
 
-export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise<VerifyReport> {
+export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Promise<VerifyReport> {
+  const opts = outerOpts;
   const cellNames = opts.cells ?? ir.rootCells;
   const cells = cellNames.map((n) => ir.cells.get(n)!).filter((c) => c && c.body !== null);
   const pending = new Map<CheckId, Pending>();
@@ -110,13 +113,19 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
   let done = 0;
 
   const stats = { time: 0, count: 0 };
-  const solve = async (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => {
-    const r = await solveVC(vc, sorts, opts, want, label);
-    stats.time += r.time;
-    stats.count += r.count;
-    return r.results;
-  };
-  for (const cell of cells) {
+  const inferredByCell = new Map<string, InferredInvariant[]>();
+  // Cells are independent: with several solvers they are verified in parallel;
+  // every result is keyed by check id or cell, so the output does not depend on timing.
+  const verifyCell = async (cell: IrCell, solver: SolverBackend): Promise<void> => {
+    const opts = { ...outerOpts, solver };
+    const inferred: InferredInvariant[] = [];
+    inferredByCell.set(cell.name, inferred);
+    const solve = async (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => {
+      const r = await solveVC(vc, sorts, opts, want, label);
+      stats.time += r.time;
+      stats.count += r.count;
+      return r.results;
+    };
     let candidates = await houdini(ir, cell, inferCandidates(cell), solve);
     let sorts = new SortRegistry(ir);
     let vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
@@ -166,7 +175,18 @@ export async function verifyProgram(ir: IrProgram, opts: VerifyOptions): Promise
     }
     done += ir.checks.filter((c) => c.cell === cell.name).length;
     opts.onProgress?.(done, total, cell.name);
-  }
+  };
+  const pool = outerOpts.solvers && outerOpts.solvers.length > 0 ? outerOpts.solvers : [outerOpts.solver];
+  let next = 0;
+  await Promise.all(
+    pool.map(async (solver) => {
+      while (next < cells.length) {
+        const cell = cells[next++]!;
+        await verifyCell(cell, solver);
+      }
+    }),
+  );
+  for (const cell of cells) inferred.push(...(inferredByCell.get(cell.name) ?? []));
   solverTimeMs += stats.time;
   queryCount += stats.count;
 
