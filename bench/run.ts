@@ -4,12 +4,14 @@
 // Sections:
 //   frontend  — parse + type check of a generated ~50,000-line program (target ≥ 250,000 lines/s)
 //   verify    — the whole proofs-tests corpus: wall time, solver share, checks/s (target: outside-solver ≤ 10%)
-// Run one section with `npm run bench -- frontend` (or verify).
+//   cache     — cold vs warm (cached) verification, 1 vs N jobs
+// Run one section with `npm run bench -- frontend` (or verify, cache).
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchFrontend } from './frontend.js';
 import { benchVerify } from './verify.js';
+import { benchCache } from './cache.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   const want = (s: string): boolean => only.length === 0 || only.includes(s);
   if (want('frontend')) await benchFrontend();
   if (want('verify')) await benchVerify(repoRoot);
+  if (want('cache')) await benchCache(repoRoot);
 }
 
 export function table(headers: string[], rows: (string | number)[][]): string {

@@ -449,7 +449,7 @@ class ModuleGen {
       case 'String':
         return m.call('str_eq', [a, b], binaryen.i32);
       case 'Never':
-        return m.block(null, [m.drop(a), m.drop(b), m.unreachable()], binaryen.i32);
+        return m.block(null, [m.drop(a), m.drop(b), m.unreachable()]);
       default: {
         reprOf(t);
         return m.call(this.eqFunc(t), [a, b], binaryen.i32);
@@ -1131,7 +1131,7 @@ class CellGen {
           const then = this.block(e.then, null);
           const els = this.block(e.else, null);
           const x = m.if(this.expr(e.cond, false), then, els);
-          return t.kind === 'Null' ? m.block(null, [x, m.i32.const(0)], binaryen.i32) : m.block(null, [x, m.unreachable()], binaryen.i32);
+          return t.kind === 'Null' ? m.block(null, [x, m.i32.const(0)], binaryen.i32) : m.block(null, [x, m.unreachable()]);
         }
         return m.if(this.expr(e.cond, false), this.block(e.then, t), this.block(e.else, t));
       }
@@ -1141,7 +1141,7 @@ class CellGen {
         return this.block(e.block, typeOf(e));
       case 'Halt': {
         const msg = e.message ? this.toStringOf(this.expr(e.message, false), typeOf(e.message), e.span) : m.i64.const(0n);
-        return m.block(null, [m.call('halt', [m.i32.const(e.check), msg], binaryen.none), m.unreachable()], binaryen.i32);
+        return m.block(null, [m.call('halt', [m.i32.const(e.check), msg], binaryen.none), m.unreachable()]);
       }
       case 'NonNull': {
         const t = typeOf(e.operand);
@@ -1164,7 +1164,7 @@ class CellGen {
       case 'Resume': {
         if (!this.handler) throw new Unsupported('`resume` outside a handler', e.span);
         const v = e.value ? this.exprAs(e.value, this.handler.op.ret) : this.coerce(m.i32.const(0), NULL_T, this.handler.op.ret, e.span);
-        return m.block(null, [m.return(v)], binaryen.i32);
+        return m.return(v);
       }
       case 'Narrow':
         return this.coerce(this.expr(e.operand, retain), typeOf(e.operand), e.type, e.span);
@@ -1447,7 +1447,7 @@ class CellGen {
       case 'Float':
         return m.call('fmt_f64', [x], binaryen.i64);
       case 'Never':
-        return m.block(null, [this.dropped(x), m.unreachable()], binaryen.i64);
+        return m.block(null, [this.dropped(x), m.unreachable()]);
       default: {
         const r = reprOf(t, span);
         const id = this.gen.types.id(t, span);
@@ -1747,7 +1747,7 @@ class CellGen {
     const noArm = id >= 0 ? this.fail(id) : this.internal(INTERNAL.matchUnreachable);
     if (asStmt) {
       const x = m.block(end, [m.local.set(s, this.expr(e.scrutinee)), ...arms, noArm]);
-      return m.block(null, [x, t.kind === 'Null' ? m.i32.const(0) : m.unreachable()], binaryen.i32);
+      return t.kind === 'Null' ? m.block(null, [x, m.i32.const(0)], binaryen.i32) : m.block(null, [x, m.unreachable()]);
     }
     return m.block(end, [m.local.set(s, this.expr(e.scrutinee)), ...arms, noArm], bt(reprOf(t, e.span)));
   }
