@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     include: ['**/*.test.ts'],
+    globalSetup: ['./test-setup.ts'],
     exclude: ['node_modules/**', 'dist/**'],
   },
 });

@@ -286,7 +286,8 @@ async function fuzzCell(h: Harness, plan: CellPlan, c: CellCampaign): Promise<{ 
     const probe = fc.sample(inputArbitrary(plan, []), { seed: roundSeed(c.seed, name, -1), numRuns: PROBE_SIZE });
     const accepted = probe.filter((input) => admissible(h, plan.cell, plan.types, input[0]) === null).length;
     if (accepted < PROBE_SIZE * MIN_ACCEPT_RATE && c.solver) {
-      seeds = await solverSeeds(h.ir, plan.cell, h.prog, plan.types, { solver: c.solver, timeoutMs: c.solverTimeoutMs, count: SEED_COUNT });
+      const random = mulberry32(roundSeed(c.seed, name, -2));
+      seeds = await solverSeeds(h.ir, plan.cell, h.prog, plan.types, { solver: c.solver, timeoutMs: c.solverTimeoutMs, count: SEED_COUNT, random });
       seeds = seeds.filter((s) => admissible(h, plan.cell, plan.types, s) === null);
       c.stats.solverSeeds = seeds.length;
     }
@@ -377,6 +378,18 @@ function tally(c: CellCampaign, outcome: Outcome): void {
     st.inconclusiveExample ??= outcome.message;
   }
   c.progress(st.runs);
+}
+
+/** A small deterministic generator of numbers in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** The fast-check seed of one round of one cell: a hash of the campaign seed, the cell and the round. */

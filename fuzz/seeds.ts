@@ -7,29 +7,32 @@
 // refinements and `requires` assumed at entry". Its prelude asserts those
 // assumptions under activation literals; asserting the highest one and asking
 // for the inputs' values gives a model of the preconditions. Further models
-// are made distinct by blocking the scalar (Int, Bool) values already seen.
-// Each query is a complete script run in a fresh solver context, so that the
-// models, and with them the campaign, depend only on the program and the seed.
+// are steered elsewhere by random hints on one Int input (`x >= 1000`, …);
+// a hint that makes the query unsatisfiable just gives no model.
 
 import type { BytecodeProgram } from '../backend/index.js';
 import { toVmValue } from '../counterexamples/replay.js';
 import type { IrCell, IrProgram } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
 import { SortRegistry } from '../verifier/encode.js';
-import { readValues, type ModelValue } from '../verifier/smtlib/model.js';
+import type { ModelValue } from '../verifier/smtlib/model.js';
 import { printCommand, printIntLiteral, printSort, printTerm } from '../verifier/smtlib/printer.js';
-import type { SolverBackend } from '../verifier/solver/types.js';
+import type { SolverBackend, SolverQuery } from '../verifier/solver/types.js';
 import { generateCellVC, PRELUDE_FUNCTIONS, type CellVC } from '../verifier/vcgen.js';
-import { int64, Struct, type Value } from '../vm/index.js';
+import { formatLiteral, int64, Struct, type Value } from '../vm/index.js';
 
 export interface SeedOptions {
   readonly solver: SolverBackend;
   readonly timeoutMs: number;
-  /** How many distinct models to ask for. */
+  /** How many models to ask for (the first without a hint). */
   readonly count: number;
+  /** A deterministic source of numbers in [0, 1), for the hints. */
+  readonly random: () => number;
 }
 
-/** Up to `count` argument lists satisfying the cell's preconditions (fewer when the solver runs out or fails). */
+const PIVOTS = [0n, 1n, 10n, 100n, 1000n, 10n ** 6n, 10n ** 9n, 10n ** 12n, 10n ** 18n];
+
+/** Up to `count` argument lists satisfying the cell's preconditions (fewer when the solver finds fewer or fails). */
 export async function solverSeeds(ir: IrProgram, cell: IrCell, prog: BytecodeProgram, types: readonly Type[], opts: SeedOptions): Promise<Value[][]> {
   const entryOnly: IrCell = { ...cell, body: { stmts: [], value: null, span: cell.span }, ensures: [], decreases: null };
   const sorts = new SortRegistry(ir);
@@ -41,22 +44,38 @@ export async function solverSeeds(ir: IrProgram, cell: IrCell, prog: BytecodePro
   }
   const prelude = buildPrelude(vc, sorts);
   const getValues = vc.inputs.map((x) => printTerm(x.term));
-  const blocks: string[] = [];
+  const ints = vc.inputs.filter((x) => x.type.kind === 'Int').map((x) => printTerm(x.term));
+  const queries: SolverQuery[] = [];
+  for (let k = 0; k < (ints.length > 0 ? opts.count : 1); k++) {
+    const body = [`(assert act!${vc.levels - 1})`];
+    if (k > 0) body.push(hint(ints, opts.random));
+    queries.push({ id: `seed.${k}`, body: body.join('\n'), getValues });
+  }
+  // A fresh solver context (runScript forgets the loaded prelude), so that the
+  // models, and with them the campaign, depend only on the program and the seed.
+  await opts.solver.runScript('(check-sat)', opts.timeoutMs);
+  const answers = await opts.solver.run(prelude, queries, { timeoutMs: opts.timeoutMs });
   const seeds: Value[][] = [];
-  for (let k = 0; k < opts.count; k++) {
-    // A complete script in a fresh solver context: the same campaign gets the same models.
-    const script = [prelude, `(assert act!${vc.levels - 1})`, ...blocks, '(check-sat)', getValues.length > 0 ? `(get-value (${getValues.join(' ')}))` : ''].join('\n');
-    const answer = await opts.solver.runScript(script, opts.timeoutMs);
-    if (answer.status !== 'sat') break;
-    const vals = readValues(answer.output);
-    if (vals.length !== getValues.length) break;
-    const args = vals.map((raw, i) => modelToValue(raw, types[i]!, prog));
-    if (args.every((a): a is Value => a !== undefined)) seeds.push(args);
-    const block = blockingClause(vc, vals);
-    if (block === null) break;
-    blocks.push(block);
+  const seen = new Set<string>();
+  for (const a of answers) {
+    if (a.status !== 'sat' || a.values.length !== types.length) continue;
+    const args = a.values.map((raw, i) => modelToValue(raw, types[i]!, prog));
+    if (!args.every((x): x is Value => x !== undefined)) continue;
+    const key = args.map((x, i) => formatLiteral(x, types[i]!)).join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    seeds.push(args);
   }
   return seeds;
+}
+
+/** `(assert (>= x 1000))` and the like, on a random Int input: steers the solver to other models. */
+function hint(ints: readonly string[], random: () => number): string {
+  const x = ints[Math.floor(random() * ints.length)]!;
+  const magnitude = PIVOTS[Math.floor(random() * PIVOTS.length)]!;
+  const pivot = random() < 0.5 ? -magnitude : magnitude;
+  const op = random() < 0.5 ? '>=' : '<=';
+  return `(assert (${op} ${x} ${printIntLiteral(pivot)}))`;
 }
 
 /** The VM value of a model value, or undefined when it cannot be built or an Int leaves the 64-bit range. */
@@ -71,19 +90,6 @@ function intsFit(v: Value): boolean {
   if (Array.isArray(v)) return v.every(intsFit);
   if (v instanceof Struct) return v.f.every(intsFit);
   return true;
-}
-
-/** `(assert (not (and (= x 1) (= b true) …)))` over the Int and Bool inputs, or null when there are none. */
-function blockingClause(vc: CellVC, vals: readonly ModelValue[]): string | null {
-  const eqs: string[] = [];
-  vc.inputs.forEach((inp, i) => {
-    const v = vals[i];
-    if (!v) return;
-    if (v.kind === 'int') eqs.push(`(= ${printTerm(inp.term)} ${printIntLiteral(v.value)})`);
-    else if (v.kind === 'bool') eqs.push(`(= ${printTerm(inp.term)} ${v.value ? 'true' : 'false'})`);
-  });
-  if (eqs.length === 0) return null;
-  return `(assert (not (and ${eqs.join(' ')})))`;
 }
 
 /**

@@ -96,7 +96,7 @@ describe('audit report (HTML)', () => {
 
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
-  // CI installs Debian's `chromium` (see .ci/run); elsewhere this rendering check is not run.
+  // In CI the global test setup (test-setup.ts) installs Debian's `chromium`; elsewhere this rendering check runs only when it is installed.
   it.runIf(chromium !== undefined)(
     'renders in headless Chromium',
     () => {
