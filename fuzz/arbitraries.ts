@@ -123,7 +123,8 @@ export function shrinkInt(v: bigint, lo: bigint, hi: bigint): bigint[] {
   // A negative value's mirror image is as far from its goal, and simpler for being positive.
   if (v < 0n && t === 0n) {
     const mirror = far ? -v - 1n : -v;
-    if (mirror <= hi && !out.includes(mirror)) out.push(mirror);
+    const asClose = far ? hi - mirror <= v - lo : true;
+    if (mirror <= hi && asClose && !out.includes(mirror)) out.push(mirror);
   }
   if (far && goal !== v) out.push(goal);
   // Halving towards the goal: halfway first, then ever closer to v.

@@ -41,7 +41,7 @@ export function inferCandidates(cell: IrCell): Map<LoopStmt, Candidate[]> {
   const visitStmt = (s: IrStmt, before: readonly IrStmt[]): void => {
     switch (s.kind) {
       case 'While': {
-        const conds = candidatesFor(s, before);
+        const conds = candidatesFor(s, before, cell);
         out.set(
           s,
           conds.map(({ cond, text }) => {
@@ -92,7 +92,7 @@ export function inferCandidates(cell: IrCell): Map<LoopStmt, Candidate[]> {
   return out;
 }
 
-function candidatesFor(loop: LoopStmt, before: readonly IrStmt[]): { cond: IrExpr; text: string }[] {
+function candidatesFor(loop: LoopStmt, before: readonly IrStmt[], cell: IrCell): { cond: IrExpr; text: string }[] {
   const sp = loop.span;
   const res: { cond: IrExpr; text: string }[] = [];
   const seen = new Set<string>();
@@ -137,6 +137,13 @@ function candidatesFor(loop: LoopStmt, before: readonly IrStmt[]): { cond: IrExp
       add(cmp('<=', ve, init));
     }
     add(cmp('>=', ve, num(0n)));
+    // Effect budgets through loops: performs so far tied to a counter (`calls(Net) == i`).
+    for (const eff of cell.effects) {
+      if (eff.maxCalls === null) continue;
+      const calls: IrExpr = { kind: 'Calls', effect: eff.effect, span: sp };
+      add(cmp('==', calls, ve));
+      add(cmp('<=', calls, ve));
+    }
   }
   return res;
 }
@@ -186,6 +193,8 @@ export function show(e: IrExpr): string | null {
       return e.v.name.startsWith('$') ? null : e.v.name;
     case 'Const':
       return e.value.kind === 'Int' ? e.value.value.toString() : null;
+    case 'Calls':
+      return `calls(${e.effect.slice(e.effect.lastIndexOf('.') + 1)})`;
     case 'Len': {
       const x = show(e.operand);
       return x === null ? null : `len(${x})`;

@@ -142,9 +142,10 @@ function sortOfTerm(t: Term): Sort {
   return t.kind === 'IntLit' ? IntSort : t.kind === 'BoolLit' || t.kind === 'Quant' ? BoolSort : t.kind === 'Sym' || t.kind === 'App' ? t.sort : IntSort;
 }
 
-const LUMEN_OPS: Record<string, string> = { '<=': '<=', '>=': '>=', '<': '<', '>': '>', '=': '==', '+': '+', '-': '-', '*': '*', and: 'and', or: 'or', '=>': 'implies', div: '//', mod: '%' };
+const LUMEN_OPS: Record<string, string> = { '<=': '<=', '>=': '>=', '<': '<', '>': '>', '=': '==', and: 'and', or: 'or', '=>': 'implies', div: '//', mod: '%' };
+const NEGATED: Record<string, string> = { '<=': '>', '>=': '<', '<': '>=', '>': '<=', '=': '!=' };
 
-/** Lumen text of an invariant body (fully parenthesised where needed). */
+/** Lumen text of an invariant body, lightly simplified for reading: `not (a <= b)` becomes `a > b`, `x + -2 * y` becomes `x - 2 * y`, and `a > c - 1 and a < c + 1` over Ints becomes `a == c`. */
 function toLumen(e: SExpr, names: ReadonlyMap<string, string>, lets: Map<string, string>): string {
   switch (e.kind) {
     case 'symbol':
@@ -155,22 +156,64 @@ function toLumen(e: SExpr, names: ReadonlyMap<string, string>, lets: Map<string,
       const head = e.items[0];
       const rest = e.items.slice(1);
       if (head?.kind !== 'symbol') return '?';
+      const sub = (x: SExpr): string => toLumen(x, names, lets);
       if (head.name === 'let' && e.items[1]?.kind === 'list') {
         const inner = new Map(lets);
-        for (const b of e.items[1].items) if (b.kind === 'list' && b.items[0]?.kind === 'symbol' && b.items[1]) inner.set(b.items[0].name, toLumen(b.items[1], names, lets));
+        for (const b of e.items[1].items) if (b.kind === 'list' && b.items[0]?.kind === 'symbol' && b.items[1]) inner.set(b.items[0].name, sub(b.items[1]));
         return toLumen(e.items[2]!, names, inner);
       }
-      const parts = rest.map((x) => toLumen(x, names, lets));
-      if (head.name === 'not') return `not (${parts[0]})`;
-      if (head.name === '-' && parts.length === 1) return `-${wrap(parts[0]!)}`;
-      if (head.name === 'ite') return `(if ${parts[0]} then ${parts[1]} else ${parts[2]})`;
+      if (head.name === 'not') {
+        const inner = rest[0];
+        if (inner?.kind === 'list' && inner.items[0]?.kind === 'symbol' && NEGATED[inner.items[0].name] && inner.items.length === 3) {
+          return `${sub(inner.items[1]!)} ${NEGATED[inner.items[0].name]} ${sub(inner.items[2]!)}`;
+        }
+        return `not (${sub(inner!)})`;
+      }
+      if (head.name === 'and') {
+        const parts = collapseBounds(rest.map(sub));
+        return parts.length === 1 ? parts[0]! : parts.map(wrap).join(' and ');
+      }
+      if (head.name === '+') return rest.map(sub).reduce((acc, t, i) => (i === 0 ? t : t.startsWith('-') ? `${acc} - ${t.slice(1)}` : `${acc} + ${t}`), '');
+      if (head.name === '-' && rest.length === 1) return `-${wrap(sub(rest[0]!))}`;
+      if (head.name === '-') return rest.map((x) => wrap(sub(x))).join(' - ');
+      if (head.name === '*') {
+        const parts = rest.map(sub);
+        if (parts[0] === '-1') return `-${parts.slice(1).map(wrap).join(' * ')}`;
+        return parts.map(wrap).join(' * ');
+      }
+      if (head.name === 'ite') return `(if ${sub(rest[0]!)} then ${sub(rest[1]!)} else ${sub(rest[2]!)})`;
       const op = LUMEN_OPS[head.name];
+      const parts = rest.map(sub);
       if (!op) return `${head.name}(${parts.join(', ')})`;
       return parts.map(wrap).join(` ${op} `);
     }
     default:
       return '?';
   }
+}
+
+/** `x > c - 1` together with `x < c + 1` (Ints) is `x == c`. */
+function collapseBounds(parts: string[]): string[] {
+  const lower = new Map<string, bigint>();
+  const upper = new Map<string, bigint>();
+  for (const p of parts) {
+    const m = /^(.*) ([<>]) (-?\d+)$/.exec(p);
+    if (!m) continue;
+    if (m[2] === '>') lower.set(m[1]!, BigInt(m[3]!) + 1n);
+    else upper.set(m[1]!, BigInt(m[3]!) - 1n);
+  }
+  const out: string[] = [];
+  const done = new Set<string>();
+  for (const p of parts) {
+    const m = /^(.*) ([<>]) (-?\d+)$/.exec(p);
+    if (m && lower.get(m[1]!) !== undefined && lower.get(m[1]!) === upper.get(m[1]!)) {
+      if (!done.has(m[1]!)) out.push(`${m[1]} == ${lower.get(m[1]!)}`);
+      done.add(m[1]!);
+      continue;
+    }
+    out.push(p);
+  }
+  return out;
 }
 
 function wrap(s: string): string {

@@ -12,7 +12,7 @@ import { NO_CELL } from './context.js';
 import type { Collected } from './decls.js';
 import { aliasInfoOf, cellInfoOf, recordInfoOf } from './decls.js';
 import { expectType, reportMismatch } from './exprs.js';
-import { checkNotReference } from './names.js';
+import { checkNotReferenceIn } from './names.js';
 import { LocalScope } from './scope.js';
 import { checkStmts } from './stmts.js';
 
@@ -140,5 +140,5 @@ function checkCellBody(ctx: Ctx, c: CellInfo, body: A.Block): void {
     if (last && last.kind === 'ExprStmt') reportMismatch(ctx, last.expr, c.ret.type, t);
     else reportMismatch(ctx, { span: last ? last.span : c.decl.name.span }, c.ret.type, t);
   }
-  if (last && last.kind === 'ExprStmt') checkNotReference(ctx, last.expr, 'returned');
+  if (last && last.kind === 'ExprStmt') checkNotReferenceIn(ctx, last.expr, 'returned');
 }

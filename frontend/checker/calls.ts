@@ -186,6 +186,12 @@ export function checkArgumentsAgainst(ctx: Ctx, args: readonly A.Arg[], cell: Ce
     if (mode === 'ref' && a.mode !== 'ref') ctx.report('E0151', a.value.span, [param.name, calleeName]);
     if (mode !== 'ref' && a.mode !== 'plain') ctx.report('E0152', a.span, [a.mode === 'mutref' ? 'mut ref' : 'ref', calleeName]);
     expectType(ctx, a.value, type);
+    // A borrowed value cannot be moved away (§8 rule 3): not into an `owned`
+    // parameter, and a linear one not into a plain parameter either.
+    const pruned = ctx.prune(type);
+    if (mode === 'owned' || (mode === 'value' && pruned.kind === 'Record' && pruned.info.linear)) {
+      checkNotReference(ctx, a.value, `moved into parameter \`${param.name}\` of \`${calleeName}\``);
+    }
   });
   // The callee may have changed a variable passed `mut ref`: what we knew about it no longer holds.
   for (const n of mutRefs) {
@@ -302,6 +308,7 @@ function checkResultCall(ctx: Ctx, e: A.CallExpr, which: 'ok' | 'err', expect: T
   const arg = positional[0]!;
   const inner = expected ? (which === 'ok' ? expected.ok : expected.err) : null;
   const t = inner ? expectType(ctx, arg.value, inner) : checkExpr(ctx, arg.value, null);
+  checkNotReference(ctx, arg.value, `stored in \`${which}(…)\``);
   ctx.setCall(e, { kind: 'ResultCtor', which, arg: arg.value });
   if (expected) return expected;
   return which === 'ok' ? { kind: 'Result', ok: t, err: ctx.u.fresh() } : { kind: 'Result', ok: ctx.u.fresh(), err: t };

@@ -157,3 +157,30 @@ export function checkNotReference(ctx: Ctx, e: A.Expr, how: string): void {
   }
 }
 
+/**
+ * `checkNotReference` for every value a tail expression can produce: both
+ * branches of an `if`, every arm of a `match`, the last statement of a block
+ * (LANGUAGE.md §8 rule 3: `if c xs else [] end` returns `xs` too).
+ */
+export function checkNotReferenceIn(ctx: Ctx, e: A.Expr, how: string): void {
+  const tail = (b: A.Block): void => {
+    const last = b.stmts[b.stmts.length - 1];
+    if (last && last.kind === 'ExprStmt') checkNotReferenceIn(ctx, last.expr, how);
+  };
+  switch (e.kind) {
+    case 'If':
+      tail(e.then);
+      if (e.else && e.else.kind === 'If') checkNotReferenceIn(ctx, e.else, how);
+      else if (e.else) tail(e.else);
+      return;
+    case 'Match':
+      for (const arm of e.arms) tail(arm.body);
+      return;
+    case 'BlockExpr':
+      tail(e.block);
+      return;
+    default:
+      checkNotReference(ctx, e, how);
+  }
+}
+

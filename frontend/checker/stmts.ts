@@ -12,7 +12,7 @@ import { BOOL, ERROR, INT, NEVER, NULL, STRING } from '../types.js';
 import type { Ctx, SpecKind } from './context.js';
 import { resolveWithBinder } from './decls.js';
 import { checkBool, checkExpr, condNarrowings, expectType, reportMismatch, type Expect } from './exprs.js';
-import { checkNotReference, localType } from './names.js';
+import { checkNotReference, checkNotReferenceIn, localType } from './names.js';
 import { checkPattern, requireIrrefutable } from './patterns.js';
 import { assignedNames } from './walk.js';
 import { resolveRefinedType } from './types.js';
@@ -119,6 +119,8 @@ function checkLet(ctx: Ctx, s: A.LetStmt): void {
     ctx.letTypes.set(s, declared);
   }
   const initT = declared ? expectType(ctx, s.init, declared.type) : checkExpr(ctx, s.init, null);
+  // A linear value cannot be copied out of a borrow (§8 rules 3 and 4): neither bound nor destructured.
+  if (isLinearType(ctx.prune(initT))) checkNotReference(ctx, s.init, p.kind === 'PBind' ? 'stored in another variable' : 'destructured (that would consume it)');
   if (p.kind === 'PBind' && local === null) {
     local = ctx.newLocal(p.name.name, declared ? declared.type : initT, s.mutable, p.name.span);
   }
@@ -290,8 +292,12 @@ function checkReturn(ctx: Ctx, s: A.ReturnStmt): void {
   }
   if (s.value) {
     expectType(ctx, s.value, cell.ret);
-    checkNotReference(ctx, s.value, 'returned');
+    checkNotReferenceIn(ctx, s.value, 'returned');
   } else if (!ctx.u.assignable(cell.ret, NULL)) {
     reportMismatch(ctx, s, cell.ret, NULL);
   }
+}
+
+function isLinearType(t: Type): boolean {
+  return t.kind === 'Record' && t.info.linear;
 }
