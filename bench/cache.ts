@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeSolver, compile, verifyCompiled } from '../cli/pipeline.js';
 import { lumenFiles } from '../proofs-tests/harness.js';
-import { table } from './run.js';
+import { table } from './table.js';
 
 async function verifyAll(files: readonly string[], jobs: number, cacheDir: string | null): Promise<{ wall: number; solver: number }> {
   const t0 = performance.now();

@@ -3,7 +3,7 @@
 
 import { checkFile } from '../frontend/index.js';
 import { memoryHost } from '../frontend/modules.js';
-import { table } from './run.js';
+import { table } from './table.js';
 
 /** A realistic mix: records, enums, contracts, loops, matches, calls. */
 export function generateProgram(targetLines: number): string {

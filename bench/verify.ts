@@ -6,7 +6,7 @@ import { compile } from '../cli/pipeline.js';
 import { lumenFiles } from '../proofs-tests/harness.js';
 import { createSolver } from '../verifier/solver/index.js';
 import { verifyProgram } from '../verifier/verify.js';
-import { table } from './run.js';
+import { table } from './table.js';
 
 export async function benchVerify(repoRoot: string): Promise<void> {
   const files = [...lumenFiles(path.join(repoRoot, 'proofs-tests/corpus')), ...lumenFiles(path.resolve(repoRoot, '../shared/examples'))];

@@ -1,9 +1,10 @@
 // `lumen fuzz FILE`: a property-based campaign over the cells of a program
 // (fuzz/index.ts does the work). This file parses the options, reads the
 // file, draws the progress bar, writes the report and picks the exit code:
-// 0 no failure, 1 failures found (or the program does not compile), 2 usage
-// or I/O error, 3 a soundness bug (`--soundness`: a check the verifier proved
-// fails at run time).
+// 0 no failure, 1 failures found (a failing check, or with `--against wasm`
+// a disagreement between the VM and the WebAssembly backend; or the program
+// does not compile), 2 usage or I/O error, 3 a soundness bug (`--soundness`:
+// a check the verifier proved fails at run time).
 
 import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { sortDiagnostics } from '../frontend/diagnostics.js';
 import { renderDiagnostic, renderPlain } from '../frontend/render.js';
 import { fuzzProgram, fuzzResults, renderFuzzText, renderSoundnessBug, type FuzzProgress, type FuzzReport } from '../fuzz/index.js';
 import { serializeJson, serializeSarif, toJson, toSarif, type ReportInput } from '../reports/index.js';
+import { counterexampleInputs } from '../reports/model.js';
 import type { SolverName } from '../verifier/solver/types.js';
 import { compile, solverFor, verifyCompiled, type Compiled } from './pipeline.js';
 
@@ -33,6 +35,7 @@ export interface FuzzCliOptions {
   timeout: string;
   solver: SolverName;
   fuel?: string;
+  against?: 'wasm';
 }
 
 class FuzzUsageError extends Error {}
@@ -58,6 +61,7 @@ export function registerFuzz(program: Command, onResult?: (exit: Promise<number>
     .option('--timeout <ms>', 'time limit per solver query (verification, seeds), in milliseconds', '4000')
     .addOption(new Option('--solver <solver>', 'SMT solver').choices(['wasm', 'z3', 'cvc5']).default('wasm'))
     .option('--fuel <n>', 'VM instructions per run', '1000000')
+    .addOption(new Option('--against <backend>', 'differential mode: also run every input on this backend and report disagreements').choices(['wasm']))
     .action((file: string, opts: FuzzCliOptions) => {
       const exit = cmdFuzz(file, opts, program.version() ?? '0.0.0');
       if (onResult) onResult(exit);
@@ -136,6 +140,7 @@ async function cmdFuzz(file: string, opts: FuzzCliOptions, version: string): Pro
       solver,
       solverTimeoutMs: settings.timeoutMs,
       fuel: settings.fuel,
+      ...(opts.against ? { against: opts.against } : {}),
       onProgress: bar.update,
     });
   } finally {
@@ -147,7 +152,7 @@ async function cmdFuzz(file: string, opts: FuzzCliOptions, version: string): Pro
     process.stderr.write(text + '\n');
     return EXIT_SOUNDNESS;
   }
-  return report.failures.length > 0 ? EXIT_FAIL : EXIT_OK;
+  return report.failures.length > 0 || report.mismatches.length > 0 ? EXIT_FAIL : EXIT_OK;
 }
 
 function formatReport(report: FuzzReport, c: Compiled, opts: FuzzCliOptions, version: string): string {
@@ -169,6 +174,8 @@ function formatReport(report: FuzzReport, c: Compiled, opts: FuzzCliOptions, ver
     runs: report.runs,
     failures: report.failures.length,
     soundnessBugs: report.soundnessBugs.map((b) => b.check.id),
+    against: report.against,
+    mismatches: report.mismatches.map((m) => ({ cell: m.entry, against: m.against, vm: m.vm, other: m.other, inputs: counterexampleInputs(m.counterexample) })),
     timeMs: report.timeMs,
     interrupted: report.interrupted,
     cells: report.cells,

@@ -248,26 +248,25 @@ export interface RunSettings {
   readonly maxDepth: number;
 }
 
+/** Host handlers answering effect operations and extern cells from generated answers. */
+export interface Host {
+  readonly effects: (effect: string, op: string, args: Value[]) => Value | undefined;
+  readonly externs: (cell: string, args: Value[]) => Value | undefined;
+  /** An answer broke its operation's contract: the input is not admissible. */
+  readonly rejected: () => boolean;
+}
+
 /**
- * Runs `cell` on `args`, answering effect operations and extern cells from
- * `answers` (stream `i` answers its k-th request with `answers[i][k mod n]`).
- * Inputs must already be admissible (see `admissible`).
+ * Stream `i` answers its k-th request with `answers[i][k mod n]`; an answer
+ * that breaks the operation's `ensures` stops the run (the input is rejected).
  */
-export function runInput(
-  h: Harness,
-  cell: string,
-  args: readonly Value[],
-  streams: readonly AnswerStream[],
-  answers: readonly (readonly Value[])[],
-  settings: RunSettings,
-  record?: RunRecord,
-): Outcome {
+export function makeHost(h: Harness, streams: readonly AnswerStream[], answers: readonly (readonly Value[])[], record?: RunRecord): Host {
   const byKey = new Map(streams.map((s, i) => [s.key, i]));
   const used = streams.map(() => 0);
   let rejected = false;
   const answer = (key: string, hostArgs: Value[]): Value | undefined => {
     const i = byKey.get(key);
-    if (i === undefined) return undefined;
+    if (i === undefined || rejected) return undefined;
     const list = answers[i]!;
     if (list.length === 0) return undefined;
     const v = list[used[i]!++ % list.length]!;
@@ -282,14 +281,39 @@ export function runInput(
     }
     return cloneValue(v);
   };
+  return {
+    effects: (effect, op, hostArgs) => answer(`${effect}.${op}`, hostArgs),
+    externs: (name, hostArgs) => answer(name, hostArgs),
+    rejected: () => rejected,
+  };
+}
+
+/**
+ * Runs `cell` on `args` on the VM, answering effect operations and extern
+ * cells from `answers` (see `makeHost`). Inputs must already be admissible
+ * (see `admissible`).
+ */
+export function runInput(
+  h: Harness,
+  cell: string,
+  args: readonly Value[],
+  streams: readonly AnswerStream[],
+  answers: readonly (readonly Value[])[],
+  settings: RunSettings,
+  record?: RunRecord,
+): { readonly outcome: Outcome; readonly run: RunResult } {
+  const host = makeHost(h, streams, answers, record);
   const run = runCell(h.prog, cell, args.map(cloneValue), {
     fuel: settings.fuel,
     maxDepth: settings.maxDepth,
     stdout: () => undefined,
-    effects: (effect, op, hostArgs) => answer(`${effect}.${op}`, hostArgs),
-    externs: (name, hostArgs) => answer(name, hostArgs),
+    effects: host.effects,
+    externs: host.externs,
   });
-  if (rejected) return { kind: 'reject', reason: 'effect-contract' };
+  return { outcome: host.rejected() ? { kind: 'reject', reason: 'effect-contract' } : classify(h, run), run };
+}
+
+function classify(h: Harness, run: RunResult): Outcome {
   switch (run.kind) {
     case 'ok':
       return { kind: 'pass' };

@@ -14,12 +14,14 @@ import fc from 'fast-check';
 import type { IrCell, IrProgram } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
 import type { SolverBackend } from '../verifier/solver/types.js';
-import type { Value } from '../vm/index.js';
+import type { RunResult, Value } from '../vm/index.js';
 import { arbitraryFor, instantiate, intBounds, UnsupportedType, type GenContext, type IntBounds } from './arbitraries.js';
 import { fuzzCounterexample } from './counterexample.js';
+import { comparable, describeResult, disagreement, wasmBackend, type OtherBackend, type OtherResult } from './differential.js';
 import {
   admissible,
   buildHarness,
+  makeHost,
   runInput,
   type AnswerStream,
   type Harness,
@@ -30,7 +32,7 @@ import {
 } from './harness.js';
 import { literalsOf, reachableCells } from './irwalk.js';
 import { solverSeeds } from './seeds.js';
-import type { CellStats, FuzzFailure, FuzzProgress, FuzzReport } from './report.js';
+import type { CellStats, FuzzFailure, FuzzMismatch, FuzzProgress, FuzzReport } from './report.js';
 
 export interface FuzzOptions {
   /** Campaign seed; the same seed and options replay the same campaign. Default 0. */
@@ -58,7 +60,16 @@ export interface FuzzOptions {
   readonly onProgress?: (p: FuzzProgress) => void;
   /** The clock (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Differential mode: also run every admissible input on another backend
+   * and report disagreements. `'wasm'` is the WebAssembly backend; tests may
+   * pass their own factory.
+   */
+  readonly against?: 'wasm' | BackendFactory;
 }
+
+/** Makes the backend to compare against, for a program and the cells to fuzz; or says why it cannot. */
+export type BackendFactory = (ir: IrProgram, cells: readonly string[]) => OtherBackend | { readonly unavailable: string };
 
 const DEFAULT_RUNS = 100;
 const DEFAULT_FUEL = 1_000_000;
@@ -80,6 +91,8 @@ interface CellPlan {
   readonly streams: readonly AnswerStream[];
   /** Bounds of each stream's Int answers, from the operation's return refinement. */
   readonly streamBounds: readonly (IntBounds | undefined)[];
+  /** The cell's return type, generic parameters instantiated. */
+  readonly ret: Type;
   readonly ctx: GenContext;
 }
 
@@ -96,9 +109,18 @@ export async function fuzzProgram(ir: IrProgram, opts: FuzzOptions = {}): Promis
   const order = calleesFirst(ir, requested.filter((n) => ir.cells.get(n)?.body));
 
   const found = new Map<number, FuzzFailure>();
+  const mismatches = new Map<string, FuzzMismatch>();
   const stats: CellStats[] = [];
   let totalRuns = 0;
   let interrupted = false;
+  let other: OtherBackend | null = null;
+  let otherUnavailable: string | null = null;
+  if (opts.against !== undefined) {
+    const factory = opts.against === 'wasm' ? wasmBackend : opts.against;
+    const made = factory(ir, order);
+    if ('unavailable' in made) otherUnavailable = made.unavailable;
+    else other = made;
+  }
 
   for (const name of order) {
     if (deadline !== null && now() >= deadline) {
@@ -117,13 +139,15 @@ export async function fuzzProgram(ir: IrProgram, opts: FuzzOptions = {}): Promis
       budget,
       settings,
       found,
+      mismatches,
+      other,
       proved,
       stats: st,
       deadline,
       now,
       solver: opts.solver,
       solverTimeoutMs: opts.solverTimeoutMs ?? 2000,
-      progress: (cellRuns) => opts.onProgress?.({ cell: name, cellRuns, cellBudget: budget, runs: totalRuns + cellRuns, failures: found.size }),
+      progress: (cellRuns) => opts.onProgress?.({ cell: name, cellRuns, cellBudget: budget, runs: totalRuns + cellRuns, failures: found.size + mismatches.size }),
     });
     totalRuns += st.runs;
     stats.push(st.build());
@@ -140,6 +164,8 @@ export async function fuzzProgram(ir: IrProgram, opts: FuzzOptions = {}): Promis
     failures,
     soundnessBugs: failures.filter((f) => f.soundness),
     cells: requested.map((n) => byName.get(n)).filter((s): s is CellStats => s !== undefined),
+    against: opts.against === undefined ? null : { backend: other?.name ?? (opts.against === 'wasm' ? 'wasm' : 'other'), unavailable: otherUnavailable },
+    mismatches: [...mismatches.values()],
     timeMs: now() - started,
     interrupted,
   };
@@ -191,7 +217,7 @@ function planCell(ir: IrProgram, h: Harness, cell: IrCell): CellPlan | string {
     if (e instanceof UnsupportedType) return `cannot generate values of type \`${describeType(e.type)}\``;
     throw e;
   }
-  return { cell, types, streams, streamBounds, ctx };
+  return { cell, types, streams, streamBounds, ret: instantiate(cell.ret), ctx };
 }
 
 function describeType(t: Type): string {
@@ -259,6 +285,8 @@ interface CellCampaign {
   readonly budget: number;
   readonly settings: RunSettings;
   readonly found: Map<number, FuzzFailure>;
+  readonly mismatches: Map<string, FuzzMismatch>;
+  readonly other: OtherBackend | null;
   readonly proved: ReadonlySet<number>;
   readonly stats: StatsBuilder;
   readonly deadline: number | null;
@@ -268,13 +296,33 @@ interface CellCampaign {
   readonly progress: (cellRuns: number) => void;
 }
 
-/** Evaluates one input: admissibility, then the run. */
-function evaluate(h: Harness, plan: CellPlan, input: Input, settings: RunSettings, record?: RunRecord): Outcome {
+/** One evaluated input: the VM outcome, and the findings it makes (new or not). */
+interface Evaluation {
+  readonly outcome: Outcome;
+  /** `check#7` for a failing check, `<backend>:<vm class>/<other class>` for a disagreement. */
+  readonly findings: readonly string[];
+  readonly run: RunResult | null;
+  readonly otherRun: OtherResult | null;
+}
+
+/** Evaluates one input: admissibility, the VM run, and in differential mode the other backend's run. */
+function evaluate(h: Harness, plan: CellPlan, input: Input, c: CellCampaign, record?: RunRecord): Evaluation {
   const [args, answers] = input;
   const reason = admissible(h, plan.cell, plan.types, args);
-  if (reason !== null) return { kind: 'reject', reason };
-  return runInput(h, plan.cell.name, args, plan.streams, answers, settings, record);
+  if (reason !== null) return { outcome: { kind: 'reject', reason }, findings: [], run: null, otherRun: null };
+  const { outcome, run } = runInput(h, plan.cell.name, args, plan.streams, answers, c.settings, record);
+  const findings: string[] = [];
+  if (outcome.kind === 'failure') findings.push(checkKey(outcome.check));
+  let otherRun: OtherResult | null = null;
+  if (c.other && outcome.kind !== 'reject' && comparable(run)) {
+    otherRun = c.other.run(plan.cell.name, args, makeHost(h, plan.streams, answers));
+    const d = disagreement(run, otherRun, plan.ret);
+    if (d !== null) findings.push(`${c.other.name}:${plan.cell.name}:${d}`);
+  }
+  return { outcome, findings, run, otherRun };
 }
+
+const checkKey = (id: number): string => `check#${id}`;
 
 async function fuzzCell(h: Harness, plan: CellPlan, c: CellCampaign): Promise<{ interrupted: boolean }> {
   const name = plan.cell.name;
@@ -292,22 +340,22 @@ async function fuzzCell(h: Harness, plan: CellPlan, c: CellCampaign): Promise<{ 
       c.stats.solverSeeds = seeds.length;
     }
   }
+  const known = (key: string): boolean => (key.startsWith('check#') ? c.found.has(Number(key.slice('check#'.length))) : c.mismatches.has(key));
   const arb = inputArbitrary(plan, seeds);
   let remaining = trivial ? 1 : c.budget;
   for (let round = 0; remaining > 0; round++) {
-    let target: number | null = null;
+    let target: string | null = null;
     let shrinks = 0;
     const property = fc.property(arb, (input) => {
       const shrinking = target !== null;
-      const outcome = evaluate(h, plan, input, c.settings);
-      if (!shrinking) tally(c, outcome);
-      if (outcome.kind === 'reject') fc.pre(false);
-      if (outcome.kind !== 'failure' || c.found.has(outcome.check)) return true;
+      const e = evaluate(h, plan, input, c);
+      if (!shrinking) tally(c, e.outcome);
+      if (e.outcome.kind === 'reject') fc.pre(false);
       if (!shrinking) {
-        target = outcome.check;
-        return false;
+        target = e.findings.find((k) => !known(k)) ?? null;
+        return target === null;
       }
-      if (outcome.check !== target) return true;
+      if (!e.findings.includes(target!)) return true;
       shrinks++;
       return false;
     });
@@ -321,21 +369,7 @@ async function fuzzCell(h: Harness, plan: CellPlan, c: CellCampaign): Promise<{ 
     remaining -= details.numRuns;
     const cx = details.counterexample;
     if (details.failed && cx && target !== null) {
-      const input = cx[0];
-      const rec: RunRecord = { performs: [], calls: [] };
-      const outcome = evaluate(h, plan, input, c.settings, rec);
-      // Deterministic runs: the shrunk input fails the target check again.
-      if (outcome.kind === 'failure' && outcome.check === target) {
-        const check = h.ir.checks[target]!;
-        c.found.set(target, {
-          check,
-          entry: name,
-          counterexample: fuzzCounterexample(plan.cell, plan.types, input[0], rec),
-          run: outcome.run,
-          shrinks,
-          soundness: c.proved.has(target),
-        });
-      }
+      record(h, plan, c, cx[0], target, shrinks);
       if (details.interrupted) return { interrupted: true };
       continue;
     }
@@ -345,6 +379,29 @@ async function fuzzCell(h: Harness, plan: CellPlan, c: CellCampaign): Promise<{ 
     break;
   }
   return { interrupted: false };
+}
+
+/** Runs the shrunk input once more, recording effect answers, and files the finding. */
+function record(h: Harness, plan: CellPlan, c: CellCampaign, input: Input, target: string, shrinks: number): void {
+  const rec: RunRecord = { performs: [], calls: [] };
+  const e = evaluate(h, plan, input, c, rec);
+  // Runs are deterministic: the shrunk input makes the same finding again.
+  if (!e.findings.includes(target) || e.run === null) return;
+  const counterexample = fuzzCounterexample(plan.cell, plan.types, input[0], rec);
+  if (target.startsWith('check#')) {
+    const id = Number(target.slice('check#'.length));
+    c.found.set(id, { check: h.ir.checks[id]!, entry: plan.cell.name, counterexample, run: e.run, shrinks, soundness: c.proved.has(id) });
+    return;
+  }
+  const kindOf = (id: number): string => h.ir.checks[id]?.kind ?? 'check';
+  c.mismatches.set(target, {
+    entry: plan.cell.name,
+    against: c.other!.name,
+    counterexample,
+    vm: describeResult(e.run, plan.ret, kindOf),
+    other: describeResult(e.otherRun!, plan.ret, kindOf),
+    shrinks,
+  });
 }
 
 function containsRecord(t: Type): boolean {
@@ -404,8 +461,9 @@ function roundSeed(seed: number, cell: string, round: number): number {
   return (x ^ (x >>> 13)) & 0x7fffffff;
 }
 
-export type { CellStats, FuzzFailure, FuzzProgress, FuzzReport } from './report.js';
+export type { CellStats, FuzzFailure, FuzzMismatch, FuzzProgress, FuzzReport } from './report.js';
+export type { OtherBackend, OtherResult } from './differential.js';
 export { fuzzResults } from './report.js';
-export { renderFuzzText, renderFuzzSummary, renderSoundnessBug, type FuzzTextOptions } from './render.js';
+export { renderFuzzText, renderFuzzSummary, renderMismatch, renderSoundnessBug, type FuzzTextOptions } from './render.js';
 export { buildHarness } from './harness.js';
 export { IntArbitrary, shrinkInt, arbitraryFor } from './arbitraries.js';

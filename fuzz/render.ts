@@ -1,12 +1,13 @@
 // Human-readable fuzz reports: each failure rendered exactly as `lumen verify`
-// renders a refuted check (reports/text.ts), then a campaign summary; and the
-// soundness-bug report of `--soundness`. Pure: returns text.
+// renders a refuted check (reports/text.ts), each disagreement of
+// differential mode, then a campaign summary; and the soundness-bug report of
+// `--soundness`. Pure: returns text.
 
 import { renderDiagnostic, renderPlain } from '../frontend/render.js';
 import type { SourceFile } from '../frontend/span.js';
 import { lineColOf } from '../frontend/span.js';
 import { checkToDiagnostic } from '../reports/text.js';
-import type { CellStats, FuzzFailure, FuzzReport } from './report.js';
+import type { CellStats, FuzzFailure, FuzzMismatch, FuzzReport } from './report.js';
 import { fuzzResults } from './report.js';
 
 export interface FuzzTextOptions {
@@ -22,8 +23,21 @@ export function renderFuzzText(report: FuzzReport, files: ReadonlyMap<string, So
     if (!d) continue;
     out.push(opts.plain ? renderPlain(d, files) + d.notes.map((n) => `\n    ${n}`).join('') : renderDiagnostic(d, files, { color: opts.color }).trimEnd());
   }
+  for (const m of report.mismatches) out.push(renderMismatch(m));
   out.push(renderFuzzSummary(report));
   return out.join('\n') + '\n';
+}
+
+/** A disagreement between the VM and another backend, with its shrunk input. */
+export function renderMismatch(m: FuzzMismatch): string {
+  const cx = m.counterexample;
+  const inputs = [...cx.inputs.map((i) => `${i.name} = ${i.value}`), ...cx.performs.map((p) => `${p.label} = ${p.value}`), ...cx.calls.map((c) => `${c.cell}(…) = ${c.value}`)];
+  return [
+    `error[differential]: the VM and the ${m.against} backend disagree on \`${m.entry}\``,
+    `    input: ${inputs.length > 0 ? inputs.join(', ') : '(no inputs)'}`,
+    `    VM: ${m.vm}`,
+    `    ${m.against}: ${m.other}`,
+  ].join('\n');
 }
 
 export function renderFuzzSummary(report: FuzzReport): string {
@@ -32,6 +46,15 @@ export function renderFuzzSummary(report: FuzzReport): string {
   const lines = [
     `fuzz: ${fuzzed} cell${fuzzed === 1 ? '' : 's'}, ${report.runs} runs, ${n} distinct failure${n === 1 ? '' : 's'} in ${(report.timeMs / 1000).toFixed(1)} s (seed ${report.seed})`,
   ];
+  if (report.against) {
+    const a = report.against;
+    const k = report.mismatches.length;
+    lines.push(
+      a.unavailable !== null
+        ? `differential: the ${a.backend} backend cannot run this program (${a.unavailable}); compared nothing`
+        : `differential: compared with the ${a.backend} backend, ${k} disagreement${k === 1 ? '' : 's'}`,
+    );
+  }
   const width = Math.max(4, ...report.cells.map((c) => c.cell.length));
   for (const c of report.cells) lines.push(`  ${c.cell.padEnd(width)}  ${describeCell(c, report.failures)}`);
   if (report.interrupted) lines.push('the time limit cut the campaign short: rerunning it with the same seed may not give the same result');

@@ -14,7 +14,7 @@ export interface FuzzProgress {
   readonly cellBudget: number;
   /** Generated runs of the campaign so far. */
   readonly runs: number;
-  /** Distinct failing checks so far. */
+  /** Distinct failing checks (and disagreements, in differential mode) so far. */
   readonly failures: number;
 }
 
@@ -30,6 +30,20 @@ export interface FuzzFailure {
   readonly shrinks: number;
   /** The check was proved by the verifier: a soundness bug. */
   readonly soundness: boolean;
+}
+
+/** A disagreement between the VM and another backend (differential mode). */
+export interface FuzzMismatch {
+  /** The cell that was run. */
+  readonly entry: string;
+  /** The other backend, e.g. `wasm`. */
+  readonly against: string;
+  /** The shrunk input, in the verifier's format. */
+  readonly counterexample: RawCounterexample;
+  /** What each backend did, e.g. `returns 3`, `fails check #2 (overflow)`. */
+  readonly vm: string;
+  readonly other: string;
+  readonly shrinks: number;
 }
 
 export interface CellStats {
@@ -59,6 +73,10 @@ export interface FuzzReport {
   /** The failures of checks the verifier proved (`proved` option). */
   readonly soundnessBugs: readonly FuzzFailure[];
   readonly cells: readonly CellStats[];
+  /** Differential mode: the backend compared against, and why it could not run the program, if it could not. */
+  readonly against: { readonly backend: string; readonly unavailable: string | null } | null;
+  /** Differential mode: distinct disagreements between the VM and the other backend. */
+  readonly mismatches: readonly FuzzMismatch[];
   readonly timeMs: number;
   /** The time limit cut the campaign short. */
   readonly interrupted: boolean;

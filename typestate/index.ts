@@ -368,6 +368,9 @@ class TypestatePass extends GhostRewriter {
   protected onAssign(s: AssignStmt, d: Declared | null): { before: IrStmt[]; after: IrStmt[] } {
     const sv = this.states.get(s.v.id);
     if (!sv) return { before: [], after: [] };
+    // Inside a transition cell the tracked value's representation is the
+    // cell's own business: its declaration, not its body, is the protocol step.
+    if (this.transitions.get(this.cell.name) && this.cell.params[0]?.v.id === s.v.id) return { before: [], after: [] };
     const after: IrStmt[] = [];
     // The old value is dropped: it must have been in a final state.
     if (d) after.push(...this.finalCheck(d, sv, s.span, 'the old value is overwritten here'));

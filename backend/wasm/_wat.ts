@@ -1,0 +1,13 @@
+import binaryen from 'binaryen';
+import { compile } from '../../cli/pipeline.js';
+import { compileWasm } from './index.js';
+const [f, provedArg, fn] = process.argv.slice(2);
+const c = compile(f!);
+const proved = new Set((provedArg ?? '').split(',').filter(Boolean).map(Number));
+const t = performance.now();
+const w = compileWasm(c.ir!, { proved, optimize: process.env.NOOPT ? false : true });
+console.error('compile ms', performance.now() - t);
+if (!w.ok) throw new Error(w.error.message);
+const m = binaryen.readBinary(w.module.binary);
+const text = m.emitText();
+if (fn) { const i = text.indexOf(`(func $${fn}`); console.log(text.slice(i, text.indexOf('\n (func', i + 5))); } else console.log(text);
