@@ -13,69 +13,81 @@ import type { ModelValue } from '../verifier/smtlib/model.js';
 import type { RawCounterexample } from '../verifier/verify.js';
 import { listElements } from './values.js';
 
+const INT_MIN = -(2n ** 63n);
+const INT_MAX = 2n ** 63n - 1n;
+
 export type ReplayOutcome =
   | { readonly kind: 'confirmed'; readonly run: RunResult }
   | { readonly kind: 'not-confirmed'; readonly detail: string; readonly run: RunResult }
   | { readonly kind: 'not-executable'; readonly detail: string };
 
-/** Builds a VM value from a model value of the given Lumen type; null when it cannot be built. */
-export function toVmValue(v: ModelValue, t: Type, prog: BytecodeProgram): Value | null {
+/** Marks a model value that cannot be built on the VM (`null` is a Lumen value). */
+export const UNBUILDABLE: unique symbol = Symbol('unbuildable');
+
+/**
+ * Builds a VM value from a model value of the given Lumen type; UNBUILDABLE
+ * when it cannot be built — including an Int outside the 64-bit range, which
+ * no Lumen program can receive, so a model using one never confirms a check.
+ */
+export function toVmValue(v: ModelValue, t: Type, prog: BytecodeProgram): Value | typeof UNBUILDABLE {
   switch (t.kind) {
     case 'Int':
-      return v.kind === 'int' ? int64.normalize(v.value) : null;
+      return v.kind === 'int' && v.value >= INT_MIN && v.value <= INT_MAX ? int64.normalize(v.value) : UNBUILDABLE;
     case 'Bool':
-      return v.kind === 'bool' ? v.value : null;
+      return v.kind === 'bool' ? v.value : UNBUILDABLE;
     case 'String':
-      return v.kind === 'string' ? v.value : null;
+      return v.kind === 'string' ? v.value : UNBUILDABLE;
     case 'Float':
-      return v.kind === 'float' ? v.value : v.kind === 'real' ? Number(v.num) / Number(v.den) : null;
+      return v.kind === 'float' ? v.value : v.kind === 'real' ? Number(v.num) / Number(v.den) : UNBUILDABLE;
     case 'Null':
-    case 'Never':
       return null;
+    case 'Never':
+      return UNBUILDABLE;
     case 'List': {
       const elems = listElements(v);
-      if (!elems) return null;
+      if (!elems) return UNBUILDABLE;
       const out: Value[] = [];
       for (const e of elems) {
         const x = toVmValue(e, t.elem, prog);
-        if (x === null && t.elem.kind !== 'Null') return null;
+        if (x === UNBUILDABLE) return UNBUILDABLE;
         out.push(x);
       }
       return out;
     }
     case 'Tuple': {
-      if (v.kind !== 'datatype') return null;
+      if (v.kind !== 'datatype') return UNBUILDABLE;
       const items = buildAll(v.args, t.elems, prog);
-      return items ? values.tuple(items) : null;
+      return items ? values.tuple(items) : UNBUILDABLE;
     }
     case 'Record': {
-      if (v.kind !== 'datatype') return null;
+      if (v.kind !== 'datatype') return UNBUILDABLE;
       const items = buildAll(v.args, t.info.fields.map((f) => f.type.type), prog);
-      return items ? values.record(prog, t.info.qualifiedName, items) : null;
+      return items ? values.record(prog, t.info.qualifiedName, items) : UNBUILDABLE;
     }
     case 'Enum': {
-      if (v.kind !== 'datatype') return null;
+      if (v.kind !== 'datatype') return UNBUILDABLE;
       const variantName = v.ctor.split('!').pop() ?? '';
       const variant = t.info.variants.find((x) => x.name === variantName);
-      if (!variant) return null;
+      if (!variant) return UNBUILDABLE;
       const items = buildAll(v.args, variant.fields.map((f) => f.type.type), prog);
-      return items ? values.variant(prog, t.info.qualifiedName, variantName, items) : null;
+      return items ? values.variant(prog, t.info.qualifiedName, variantName, items) : UNBUILDABLE;
     }
     case 'Result': {
-      if (v.kind !== 'datatype' || v.args.length !== 1) return null;
+      if (v.kind !== 'datatype' || v.args.length !== 1) return UNBUILDABLE;
       const isOk = v.ctor.endsWith('!ok');
       const inner = toVmValue(v.args[0]!, isOk ? t.ok : t.err, prog);
-      return inner === null && (isOk ? t.ok : t.err).kind !== 'Null' ? null : isOk ? values.ok(inner) : values.err(inner);
+      if (inner === UNBUILDABLE) return UNBUILDABLE;
+      return isOk ? values.ok(inner) : values.err(inner);
     }
     case 'Union': {
-      if (v.kind !== 'datatype' || v.args.length !== 1) return null;
+      if (v.kind !== 'datatype' || v.args.length !== 1) return UNBUILDABLE;
       const member = t.members[Number(v.ctor.split('!').pop())];
-      if (!member) return null;
+      if (!member) return UNBUILDABLE;
       if (member.kind === 'Null') return null;
       return toVmValue(v.args[0]!, member, prog);
     }
     default:
-      return null;
+      return UNBUILDABLE;
   }
 }
 
@@ -85,7 +97,7 @@ function buildAll(args: readonly ModelValue[], types: readonly Type[], prog: Byt
     const a = args[i];
     if (!a) return null;
     const x = toVmValue(a, types[i]!, prog);
-    if (x === null && types[i]!.kind !== 'Null') return null;
+    if (x === UNBUILDABLE) return null;
     out.push(x);
   }
   return out;
@@ -98,7 +110,7 @@ export function replay(prog: BytecodeProgram, cell: string, checkId: number, cx:
   const args: Value[] = [];
   for (const input of cx.inputs) {
     const v = toVmValue(input.raw, input.type, prog);
-    if (v === null && input.type.kind !== 'Null') return { kind: 'not-executable', detail: `the value of \`${input.name}\` (${input.value}) cannot be built on the VM` };
+    if (v === UNBUILDABLE) return { kind: 'not-executable', detail: `the value of \`${input.name}\` (${input.value}) cannot be built on the VM` };
     args.push(v);
   }
   let next = 0;
@@ -112,12 +124,13 @@ export function replay(prog: BytecodeProgram, cell: string, checkId: number, cx:
       if (!c || c.cell !== callee) return undefined;
       nextCall++;
       const v = toVmValue(c.raw, c.type, prog);
-      return v === null && c.type.kind !== 'Null' ? undefined : v;
+      return v === UNBUILDABLE ? undefined : v;
     },
     effects: (_effect, _op, _args) => {
       const p = performs[next++];
       if (!p) return undefined;
-      return toVmValue(p.raw, p.type, prog) ?? undefined;
+      const v = toVmValue(p.raw, p.type, prog);
+      return v === UNBUILDABLE ? undefined : v;
     },
   });
   if (run.kind === 'check-failed' && run.check === checkId) return { kind: 'confirmed', run };

@@ -140,6 +140,18 @@ describe('lumen fuzz', () => {
   });
 });
 
+describe('lumen fuzz --against wasm', () => {
+  it('compares every input with the WebAssembly backend', async () => {
+    const r = await lumen('fuzz', testdata('last_element.lm'), '--against', 'wasm', '--runs', '30', '--seed', '4');
+    expect(r.exit).toBe(1);
+    expect(r.stdout).toContain('differential: compared with the wasm backend, 0 disagreements');
+  });
+
+  it('knows no other backend', async () => {
+    expect((await lumen('fuzz', testdata('last_element.lm'), '--against', 'llvm')).exit).toBe(2);
+  });
+});
+
 describe('lumen fuzz --soundness', () => {
   it('finds no verifier bug in a correct program', async () => {
     const r = await lumen('fuzz', testdata('correct.lm'), '--soundness', '--runs', '30', '--seed', '8');

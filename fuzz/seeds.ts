@@ -11,7 +11,7 @@
 // a hint that makes the query unsatisfiable just gives no model.
 
 import type { BytecodeProgram } from '../backend/index.js';
-import { toVmValue } from '../counterexamples/replay.js';
+import { UNBUILDABLE, toVmValue } from '../counterexamples/replay.js';
 import type { IrCell, IrProgram } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
 import { SortRegistry } from '../verifier/encode.js';
@@ -81,7 +81,7 @@ function hint(ints: readonly string[], random: () => number): string {
 /** The VM value of a model value, or undefined when it cannot be built or an Int leaves the 64-bit range. */
 function modelToValue(raw: ModelValue, t: Type, prog: BytecodeProgram): Value | undefined {
   const v = toVmValue(raw, t, prog);
-  if (v === null && t.kind !== 'Null') return undefined;
+  if (v === UNBUILDABLE) return undefined;
   return intsFit(v) ? v : undefined;
 }
 

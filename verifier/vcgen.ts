@@ -280,14 +280,60 @@ class CellGen {
     void st;
   }
 
-  private typeFact(t: Term, type: Type): Term {
-    if (type.kind === 'Int') return and(ge(t, int(INT_MIN)), le(t, int(INT_MAX)));
-    if (type.kind === 'List') {
-      const len = this.listLen(t);
-      return and(le(int(0), len), le(len, int(MAX_LEN)));
+  /**
+   * What every Lumen value of a type satisfies: Ints in the 64-bit range,
+   * lengths within 0 .. 2^31 - 1 — also inside unions, results, tuples,
+   * records and enum payloads (two levels deep; recursive types stop there).
+   */
+  private typeFact(t: Term, type: Type, depth = 0): Term {
+    switch (type.kind) {
+      case 'Int':
+        return and(ge(t, int(INT_MIN)), le(t, int(INT_MAX)));
+      case 'List': {
+        const len = this.listLen(t);
+        return and(le(int(0), len), le(len, int(MAX_LEN)));
+      }
+      case 'String':
+        return le(app('str.len', [t], IntSort), int(MAX_LEN));
+      default:
+        break;
     }
-    if (type.kind === 'String') return le(app('str.len', [t], IntSort), int(MAX_LEN));
-    return TRUE;
+    if (depth >= 2) return TRUE;
+    const sub = (sel: string, ft: Type): Term => this.typeFact(app(sel, [t], this.sorts.sortOf(ft)), ft, depth + 1);
+    switch (type.kind) {
+      case 'Union': {
+        const d = this.sorts.ensureDatatype(type);
+        return and(...type.members.map((m, i) => implies(dt.is(dt.unionCtor(d, i), t), sub(dt.unionField(d, i), m))));
+      }
+      case 'Result': {
+        const d = this.sorts.ensureDatatype(type);
+        return and(
+          implies(dt.is(dt.resultCtor(d, 'ok'), t), sub(dt.resultField(d, 'ok'), type.ok)),
+          implies(dt.is(dt.resultCtor(d, 'err'), t), sub(dt.resultField(d, 'err'), type.err)),
+        );
+      }
+      case 'Tuple': {
+        const d = this.sorts.ensureDatatype(type);
+        return and(...type.elems.map((e, i) => sub(dt.tupleField(d, i), e)));
+      }
+      case 'Record': {
+        const d = this.sorts.ensureDatatype(type);
+        return and(...type.info.fields.map((f) => sub(dt.recordField(d, f.name), instantiate(f.type.type, type.info.typeParams, type.args))));
+      }
+      case 'Enum': {
+        const d = this.sorts.ensureDatatype(type);
+        return and(
+          ...type.info.variants.map((v) =>
+            implies(
+              dt.is(dt.variantCtor(d, v.name), t),
+              and(...v.fields.map((f) => sub(dt.variantField(d, v.name, f.name), instantiate(f.type.type, type.info.typeParams, type.args)))),
+            ),
+          ),
+        );
+      }
+      default:
+        return TRUE;
+    }
   }
 
   /** A fact about a fresh constant that is always satisfiable: needs no guard. */
@@ -750,7 +796,9 @@ class CellGen {
           st.approx = true;
           return this.declare('narrow', e.type);
         }
-        return app(dt.unionField(this.sorts.ensureDatatype(ut), idx), [v], this.sorts.sortOf(e.type));
+        const member = app(dt.unionField(this.sorts.ensureDatatype(ut), idx), [v], this.sorts.sortOf(e.type));
+        this.assume(st, this.typeFact(member, e.type));
+        return member;
       }
       case 'IsType': {
         const v = this.evalExpr(e.operand, st, mode);
@@ -1331,6 +1379,7 @@ class CellGen {
         return TRUE;
       case 'Bind':
         st.env.set(p.v.id, v);
+        this.assume(st, this.typeFact(v, type));
         return TRUE;
       case 'Lit': {
         if (type.kind === 'Union') {

@@ -1,0 +1,267 @@
+// Differential tests (fast-check): generated programs run on the VM and on
+// WebAssembly, and must agree exactly — values, printed lines and the id of
+// the check that fails.
+//
+// * Int expression trees over the 64-bit boundary values, against a BigInt
+//   reference evaluator of the checked IR (which knows which check fails
+//   first): VM vs WASM vs reference, traps included.
+// * Straight-line and looping programs that alias, update, grow and
+//   concatenate lists: value semantics must survive the in-place updates.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IrExpr, IrProgram } from '../../frontend/ir.js';
+import { normalize } from '../../vm/int64.js';
+import { runCell } from '../../vm/vm.js';
+import { compileProgram } from '../compile.js';
+import { compileWasm, loadWasm, runWasmModule } from './index.js';
+import { lowerSource, runOnVm, runOnWasm } from './testkit.js';
+
+const MIN = -(1n << 63n);
+const MAX = (1n << 63n) - 1n;
+const NONE: ReadonlySet<number> = new Set();
+
+// ---------------------------------------------------------------- Int expressions
+
+type E =
+  | { readonly k: 'var'; readonly n: 'a' | 'b' | 'c' }
+  | { readonly k: 'lit'; readonly v: bigint }
+  | { readonly k: 'bin'; readonly op: '+' | '-' | '*' | '/' | '//' | '%' | '**'; readonly l: E; readonly r: E }
+  | { readonly k: 'neg' | 'abs'; readonly e: E }
+  | { readonly k: 'min' | 'max'; readonly l: E; readonly r: E };
+
+const BOUNDARY = [0n, 1n, -1n, 2n, -2n, 3n, 7n, -7n, MIN, MAX, MIN + 1n, MAX - 1n, 1n << 31n, -(1n << 31n), 1n << 32n, 1n << 62n, -(1n << 62n), 3037000499n, 3037000500n, -3037000500n];
+
+const literal = fc.constantFrom(0n, 1n, 2n, 3n, 10n, 63n, 64n, 1_000_000_007n, 1n << 32n, 1n << 62n, MAX);
+const exprArb: fc.Arbitrary<E> = fc.letrec<{ e: E }>((tie) => ({
+  e: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom<'a' | 'b' | 'c'>('a', 'b', 'c').map((n): E => ({ k: 'var', n })),
+    literal.map((v): E => ({ k: 'lit', v })),
+    fc.record({ op: fc.constantFrom('+', '-', '*', '/', '//', '%', '**' as const), l: tie('e'), r: tie('e') }).map((x): E => ({ k: 'bin', ...x }) as E),
+    fc.record({ k: fc.constantFrom('neg', 'abs' as const), e: tie('e') }).map((x): E => x as E),
+    fc.record({ k: fc.constantFrom('min', 'max' as const), l: tie('e'), r: tie('e') }).map((x): E => x as E),
+  ),
+})).e;
+
+function render(e: E): string {
+  switch (e.k) {
+    case 'var':
+      return e.n;
+    case 'lit':
+      return e.v.toString();
+    case 'bin':
+      return `(${render(e.l)} ${e.op} ${render(e.r)})`;
+    case 'neg':
+      return `(-${render(e.e)})`;
+    case 'abs':
+    case 'min':
+    case 'max':
+      return e.k === 'abs' ? `abs(${render(e.e)})` : `${e.k}(${render(e.l)}, ${render(e.r)})`;
+  }
+}
+
+type Ref = { readonly value: bigint } | { readonly trap: number };
+
+/** Reference semantics of LANGUAGE.md §3 over the checked IR: exact BigInt arithmetic, the first failing check in evaluation order. */
+function evaluate(e: IrExpr, env: ReadonlyMap<number, bigint>): Ref {
+  const inRange = (v: bigint, id: number | null): Ref => (v < MIN || v > MAX ? { trap: id ?? -1 } : { value: v });
+  switch (e.kind) {
+    case 'Const':
+      if (e.value.kind !== 'Int') throw new Error('not an Int');
+      return { value: e.value.value };
+    case 'Var':
+      return { value: env.get(e.v.id)! };
+    case 'IntNeg': {
+      const a = evaluate(e.operand, env);
+      return 'trap' in a ? a : inRange(-a.value, e.overflow);
+    }
+    case 'IntOp': {
+      const l = evaluate(e.left, env);
+      if ('trap' in l) return l;
+      const r = evaluate(e.right, env);
+      if ('trap' in r) return r;
+      const a = l.value;
+      const b = r.value;
+      switch (e.op) {
+        case '+':
+          return inRange(a + b, e.overflow);
+        case '-':
+          return inRange(a - b, e.overflow);
+        case '*':
+          return inRange(a * b, e.overflow);
+        case '/':
+          return b === 0n ? { trap: e.divZero! } : inRange(a / b, e.overflow);
+        case '//': {
+          if (b === 0n) return { trap: e.divZero! };
+          const q = a / b;
+          return inRange(a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q, e.overflow);
+        }
+        case '%':
+          return b === 0n ? { trap: e.divZero! } : { value: a % b };
+        case '**':
+          if (b < 0n) return { trap: e.overflow! };
+          if (a === 0n) return { value: b === 0n ? 1n : 0n };
+          if (a === 1n) return { value: 1n };
+          if (a === -1n) return { value: b % 2n === 0n ? 1n : -1n };
+          if (b >= 64n) return { trap: e.overflow! };
+          return inRange(a ** b, e.overflow);
+      }
+      throw new Error('op');
+    }
+    case 'Builtin': {
+      const args: bigint[] = [];
+      for (const x of e.args) {
+        const v = evaluate(x, env);
+        if ('trap' in v) return v;
+        args.push(v.value);
+      }
+      if (e.name === 'abs') return inRange(args[0]! < 0n ? -args[0]! : args[0]!, e.check);
+      if (e.name === 'min') return { value: args[1]! < args[0]! ? args[1]! : args[0]! };
+      if (e.name === 'max') return { value: args[1]! > args[0]! ? args[1]! : args[0]! };
+      throw new Error(e.name);
+    }
+    default:
+      throw new Error(`unexpected ${e.kind}`);
+  }
+}
+
+function returned(ir: IrProgram, cell: string): IrExpr {
+  const body = ir.cells.get(cell)!.body!;
+  const last = body.stmts[body.stmts.length - 1];
+  if (last?.kind === 'Return') return last.value;
+  return body.value!;
+}
+
+function asRef(r: { kind: string; value?: unknown; check?: number }): Ref | string {
+  if (r.kind === 'ok') return { value: BigInt(r.value as number | bigint) };
+  if (r.kind === 'check-failed') return { trap: r.check! };
+  return r.kind;
+}
+
+const input = fc.oneof(fc.constantFrom(...BOUNDARY), fc.bigInt({ min: MIN, max: MAX }), fc.bigInt({ min: -100n, max: 100n }));
+
+function checkExpressions(exprs: readonly E[], inputs: readonly (readonly [bigint, bigint, bigint])[], optimize: boolean): void {
+  const src = exprs.map((e, i) => `cell f${i}(a: Int, b: Int, c: Int) -> Int\n  ${render(e)}\nend\n`).join('\n');
+  const ir = lowerSource(src);
+  const names = exprs.map((_, i) => `f${i}`);
+  const prog = compileProgram(ir, { proved: NONE });
+  const wasm = compileWasm(ir, { proved: NONE, entries: names, optimize });
+  if (!wasm.ok) throw new Error(wasm.error.message);
+  const loaded = loadWasm(wasm.module);
+  for (const name of names) {
+    const params = ir.cells.get(name)!.params.map((p) => p.v.id);
+    const body = returned(ir, name);
+    for (const args of inputs) {
+      const expected = evaluate(body, new Map(params.map((id, i) => [id, args[i]!])));
+      const vm = asRef(runCell(prog, name, args.map(normalize)));
+      const w = asRef(runWasmModule(loaded, {}, name, args.map(normalize)));
+      const context = `${name}(${args.join(', ')}) = ${render(exprs[names.indexOf(name)]!)}`;
+      expect(vm, `VM: ${context}`).toEqual(expected);
+      expect(w, `WASM: ${context}`).toEqual(expected);
+    }
+  }
+}
+
+describe('Int arithmetic: VM, WebAssembly and a BigInt reference agree (traps included)', () => {
+  const triple = fc.tuple(input, input, input);
+  it('random expression trees over boundary values (unoptimised modules)', () => {
+    fc.assert(
+      fc.property(fc.array(exprArb, { minLength: 1, maxLength: 6 }), fc.array(triple, { minLength: 1, maxLength: 12 }), (exprs, inputs) => {
+        checkExpressions(exprs, inputs, false);
+      }),
+      { numRuns: 40, seed: 20_251_122 },
+    );
+  });
+
+  it('random expression trees over boundary values (optimised by binaryen)', () => {
+    fc.assert(
+      fc.property(fc.array(exprArb, { minLength: 4, maxLength: 10 }), fc.array(triple, { minLength: 4, maxLength: 12 }), (exprs, inputs) => {
+        checkExpressions(exprs, inputs, true);
+      }),
+      { numRuns: 8, seed: 7 },
+    );
+  });
+
+  it('every operator at every pair of boundary values', () => {
+    const ops = ['+', '-', '*', '/', '//', '%', '**'] as const;
+    const exprs: E[] = [
+      ...ops.map((op): E => ({ k: 'bin', op, l: { k: 'var', n: 'a' }, r: { k: 'var', n: 'b' } })),
+      { k: 'neg', e: { k: 'var', n: 'a' } },
+      { k: 'abs', e: { k: 'var', n: 'a' } },
+      { k: 'bin', op: '+', l: { k: 'var', n: 'a' }, r: { k: 'lit', v: 1n } },
+      { k: 'bin', op: '-', l: { k: 'var', n: 'a' }, r: { k: 'lit', v: 1n } },
+      { k: 'bin', op: '+', l: { k: 'var', n: 'a' }, r: { k: 'lit', v: MAX } },
+    ];
+    const pairs: (readonly [bigint, bigint, bigint])[] = [];
+    for (const a of BOUNDARY) for (const b of [...BOUNDARY, 62n, 63n, 64n]) pairs.push([a, b, 0n]);
+    checkExpressions(exprs, pairs, true);
+  });
+});
+
+// ---------------------------------------------------------------- lists
+
+type ListOp =
+  | { readonly k: 'push'; readonly v: 'xs' | 'ys'; readonly n: number }
+  | { readonly k: 'alias'; readonly to: 'xs' | 'ys'; readonly from: 'xs' | 'ys' }
+  | { readonly k: 'set'; readonly v: 'xs' | 'ys'; readonly i: number; readonly n: number }
+  | { readonly k: 'append'; readonly v: 'xs' | 'ys'; readonly other: 'xs' | 'ys' }
+  | { readonly k: 'print'; readonly v: 'xs' | 'ys' | 'zs' }
+  | { readonly k: 'copy'; readonly from: 'xs' | 'ys'; readonly n: number }
+  | { readonly k: 'get'; readonly v: 'xs' | 'ys'; readonly i: number }
+  | { readonly k: 'loop'; readonly body: readonly ListOp[] };
+
+const varArb = fc.constantFrom<'xs' | 'ys'>('xs', 'ys');
+const simpleOp: fc.Arbitrary<ListOp> = fc.oneof(
+  fc.record({ k: fc.constant('push' as const), v: varArb, n: fc.integer({ min: 0, max: 99 }) }),
+  fc.record({ k: fc.constant('alias' as const), to: varArb, from: varArb }),
+  fc.record({ k: fc.constant('set' as const), v: varArb, i: fc.integer({ min: -6, max: 6 }), n: fc.integer({ min: 0, max: 99 }) }),
+  fc.record({ k: fc.constant('append' as const), v: varArb, other: varArb }),
+  fc.record({ k: fc.constant('print' as const), v: fc.constantFrom<'xs' | 'ys' | 'zs'>('xs', 'ys', 'zs') }),
+  fc.record({ k: fc.constant('copy' as const), from: varArb, n: fc.integer({ min: 0, max: 99 }) }),
+  fc.record({ k: fc.constant('get' as const), v: varArb, i: fc.integer({ min: -6, max: 6 }) }),
+);
+const listOps = fc.array(fc.oneof({ weight: 6, arbitrary: simpleOp }, { weight: 1, arbitrary: fc.array(simpleOp, { minLength: 1, maxLength: 5 }).map((body): ListOp => ({ k: 'loop', body })) }), {
+  minLength: 1,
+  maxLength: 14,
+});
+
+function renderOps(ops: readonly ListOp[], indent: string): string {
+  return ops
+    .map((op) => {
+      switch (op.k) {
+        case 'push':
+          return `${indent}${op.v} = push(${op.v}, ${op.n})`;
+        case 'alias':
+          return `${indent}${op.to} = ${op.from}`;
+        case 'set':
+          return `${indent}${op.v}[${op.i}] = ${op.n}`;
+        case 'append':
+          return `${indent}${op.v} = ${op.v} ++ ${op.other}`;
+        case 'print':
+          return `${indent}print(${op.v})`;
+        case 'copy':
+          return `${indent}zs = push(${op.from}, ${op.n})`;
+        case 'get':
+          return `${indent}print(${op.v}[${op.i}])`;
+        case 'loop':
+          return `${indent}for k in 0..3\n${renderOps(op.body, indent + '  ')}\n${indent}  print(k)\n${indent}end`;
+      }
+    })
+    .join('\n');
+}
+
+describe('lists: value semantics survive in-place updates on both backends', () => {
+  it('random programs that alias, update, push and concatenate', () => {
+    fc.assert(
+      fc.property(listOps, (ops) => {
+        const src = `cell main() -> Null\n  let mut xs = [1, 2]\n  let mut ys = [3]\n  let mut zs = [4]\n${renderOps(ops, '  ')}\n  print(xs)\n  print(ys)\n  print(zs)\nend\n`;
+        const ir = lowerSource(src);
+        const vm = runOnVm(ir, NONE);
+        const wasm = runOnWasm(ir, NONE, { optimize: false });
+        expect(wasm, src).toEqual(vm);
+      }),
+      { numRuns: 60, seed: 42 },
+    );
+  });
+});
