@@ -1093,6 +1093,7 @@ class CellCompiler {
         return d;
       }
       case 'Narrow':
+      case 'Inject':
         // Values are untagged at run time: a narrowed union value is the value itself.
         return this.expr(e.operand, dst, retain);
       case 'Old': {
@@ -1812,6 +1813,7 @@ function forEachChild(e: IrExpr, fe: (x: IrExpr) => void, fb: (b: IrBlock) => vo
       fe(e.expr);
       return;
     case 'Narrow':
+    case 'Inject':
       fe(e.operand);
       return;
   }

@@ -310,6 +310,8 @@ export type IrExpr =
       /** Effect-budget checks of the caller that this call's own budgets could exceed. */
       readonly budgets: readonly { readonly effect: string; readonly check: CheckId }[];
       readonly mutRefs: readonly { readonly arg: number; readonly v: IrVar }[];
+      /** The call is part of a specification (a pure cell in `ensures`, an invariant…). */
+      readonly spec?: boolean;
       readonly type: Type;
       readonly span: Span;
     }
@@ -341,6 +343,12 @@ export type IrExpr =
    * construction, so it carries no check; at run time it is the value itself.
    */
   | { readonly kind: 'Narrow'; readonly operand: IrExpr; readonly type: Type; readonly span: Span }
+  /**
+   * A value flowing into a union-typed place (`let x: Int? = 3`, returning an
+   * Int from a cell returning `Int?`, an `if` without `else`): the union value
+   * holding it. At run time values are untagged, so it is the value itself.
+   */
+  | { readonly kind: 'Inject'; readonly operand: IrExpr; readonly type: Type; readonly span: Span }
   /** Is the value of a union-typed expression of this member type (for narrowing `x != null`). */
   | { readonly kind: 'IsType'; readonly operand: IrExpr; readonly type: Type; readonly span: Span }
   // ---- specification-only

@@ -162,6 +162,7 @@ export function printIrCell(p: IrProgram, c: IrCell): string {
       case 'Old':
         return `old(${expr(e.expr)})`;
       case 'Narrow':
+      case 'Inject':
         return `(${expr(e.operand)} as ${e.type.kind})`;
       case 'Calls':
         return `calls(${e.effect})`;

@@ -316,7 +316,7 @@ class Lowering {
   }
 
   private makeReturn(value: IrExpr, span: Span): IrStmt {
-    return { kind: 'Return', value, posts: this.postChecks(span), span };
+    return { kind: 'Return', value: coerce(value, this.cell!.info.ret.type), posts: this.postChecks(span), span };
   }
 
   private postChecks(returnSpan: Span): { check: CheckId; cond: IrExpr }[] {
@@ -463,7 +463,7 @@ class Lowering {
       const target = this.p.patterns.get(s.pattern);
       const local = target && target.kind === 'Bind' ? target.local : null;
       const v = local ? this.varOf(local) : this.fresh(s.pattern.name.name, this.typeOf(s.init));
-      out.push({ kind: 'Let', v, init, span: s.span });
+      out.push({ kind: 'Let', v, init: coerce(init, v.type), span: s.span });
       const refined = this.p.letTypes.get(s);
       if (refined && refined.refinements.length > 0 && local) {
         out.push(...this.refinementChecks(refined, v, s.init.span, `the value of \`${local.name}\``));
@@ -538,7 +538,7 @@ class Lowering {
       const sym = this.p.names.get(t);
       if (!sym || sym.kind !== 'Local') return;
       const v = this.varOf(sym);
-      out.push({ kind: 'Assign', v, value: rhs(varExpr(v, v.type, t.span)), span: s.span });
+      out.push({ kind: 'Assign', v, value: coerce(rhs(varExpr(v, v.type, t.span)), v.type), span: s.span });
       const refined = this.localRefinements.get(sym.id);
       if (refined) out.push(...this.refinementChecks(refined.refined, v, s.span, `the new value of \`${sym.name}\``));
       return;
@@ -855,7 +855,8 @@ class Lowering {
             : e.else.kind === 'If'
               ? { stmts: [], value: this.lowerExpr(e.else), span: e.else.span }
               : this.lowerBlock(e.else);
-        return { kind: 'If', cond, then, else: els, type: this.typeOf(e), span: e.span };
+        const ty = this.typeOf(e);
+        return { kind: 'If', cond, then: coerceBlock(then, ty), else: coerceBlock(els, ty), type: ty, span: e.span };
       }
       case 'Match':
         return this.lowerMatch(e);
@@ -1052,7 +1053,7 @@ class Lowering {
 
   private lowerCellCall(e: A.CallExpr, callee: CellInfo, args: readonly A.Arg[]): IrExpr {
     const sig = this.cellSigs.get(callee.qualifiedName)!;
-    const loweredArgs = args.map((a) => this.lowerExpr(a.value));
+    const loweredArgs = args.map((a, i) => coerce(this.lowerExpr(a.value), sig.params[i]?.v.type ?? irType(this.lowerExpr(a.value))));
     const calleeName = callee.name;
     const pre: PreCheck[] = this.specMode
       ? []
@@ -1118,6 +1119,7 @@ class Lowering {
       termination,
       budgets,
       mutRefs,
+      ...(this.specMode ? { spec: true } : {}),
       type: this.typeOf(e),
       span: e.span,
     };
@@ -1182,7 +1184,7 @@ class Lowering {
     const arms: IrArm[] = e.arms.map((arm) => ({
       pattern: this.lowerPattern(arm.pattern),
       guard: arm.guard ? this.lowerExpr(arm.guard) : null,
-      body: this.lowerBlock(arm.body),
+      body: coerceBlock(this.lowerBlock(arm.body), this.typeOf(e)),
       span: arm.span,
     }));
     const st = this.typeOf(e.scrutinee);
@@ -1235,6 +1237,22 @@ class Lowering {
 }
 
 // ---------------------------------------------------------------- utilities
+
+/** Wraps a value flowing into a union-typed place in an `Inject` (no-op when the types already agree). */
+function coerceBlock(b: IrBlock, t: Type): IrBlock {
+  if (t.kind !== 'Union') return b;
+  if (b.value) return { ...b, value: coerce(b.value, t) };
+  // A block without a value is `null`: inject it when the union has a Null member.
+  return t.members.some((m) => m.kind === 'Null') ? { ...b, value: coerce(constNull(b.span), t) } : b;
+}
+
+export function coerce(e: IrExpr, target: Type): IrExpr {
+  if (target.kind !== 'Union') return e;
+  const from = irType(e);
+  if (from.kind === 'Union' || from.kind === 'Never' || from.kind === 'Error') return e;
+  if (e.kind === 'Block') return { ...e, block: { ...e.block, value: e.block.value ? coerce(e.block.value, target) : e.block.value } };
+  return { kind: 'Inject', operand: e, type: target, span: e.span };
+}
 
 function constInt(value: bigint, span: Span): IrExpr {
   return { kind: 'Const', value: { kind: 'Int', value }, type: INT, span };
@@ -1295,6 +1313,7 @@ export function irType(e: IrExpr): Type {
     case 'Old':
       return irType(e.expr);
     case 'Narrow':
+    case 'Inject':
       return e.type;
     case 'Halt':
       return { kind: 'Never' };

@@ -202,6 +202,13 @@ describe('budgets', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a cell whose inputs cannot be generated is skipped, with the reason', async () => {
+    const c = compile(testdata('map_param.lm'));
+    const report = await fuzzProgram(c.ir!, { seed: 1, runs: 10 });
+    expect(report.cells).toMatchObject([{ cell: 'size', runs: 0, skipped: 'cannot generate values of type `map[…]`' }]);
+    expect(renderFuzzText(report, c.files, { color: false, plain: true })).toContain('size  not fuzzed: cannot generate values of type `map[…]`');
+  });
+
   it('a cell without inputs runs once', async () => {
     const report = await fuzzFile(testdata('no_inputs.lm'), { seed: 1, runs: 50 });
     expect(report.cells[0]!.runs).toBe(1);

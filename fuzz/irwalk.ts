@@ -83,6 +83,7 @@ export function visitExpr(e: IrExpr, v: IrVisitor): void {
     case 'NonNull':
     case 'IsType':
     case 'Narrow':
+    case 'Inject':
       return sub(e.operand);
     case 'Try':
       sub(e.operand);
@@ -266,6 +267,7 @@ function rewriteExpr(e: IrExpr, f: StmtRewrite): IrExpr {
     case 'NonNull':
     case 'IsType':
     case 'Narrow':
+    case 'Inject':
     case 'Try':
       return { ...e, operand: x(e.operand) } as IrExpr;
     case 'Index':

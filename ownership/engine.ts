@@ -27,14 +27,20 @@ export type Position =
   | { readonly kind: 'read' }
   /** The value of an expression statement (evaluated and dropped). */
   | { readonly kind: 'discard' }
-  /** The value of `let target = …` / `target = …`; `direct` when the variable is the whole value. */
-  | { readonly kind: 'init'; readonly target: IrVar; readonly direct: boolean }
+  /**
+   * The value of `let target = …` / `target = …`; `direct` when the variable is
+   * the whole value; `at` is the statement.
+   */
+  | { readonly kind: 'init'; readonly target: IrVar; readonly direct: boolean; readonly at?: Span }
   | { readonly kind: 'return'; readonly direct: boolean }
   /** Stored into an aggregate (record, list, tuple, variant, result), pushed, or performed. */
   | { readonly kind: 'store'; readonly direct: boolean }
   | { readonly kind: 'arg'; readonly param: IrParam | null; readonly index: number; readonly direct: boolean }
-  /** A `match` scrutinee; `binds` when some arm binds the whole value to a name. */
-  | { readonly kind: 'scrutinee'; readonly binds: boolean };
+  /**
+   * A `match` scrutinee; `binds` when some arm binds the whole value to a name,
+   * `destructures` when every arm binds or takes it apart (no `_` or literal arm).
+   */
+  | { readonly kind: 'scrutinee'; readonly binds: boolean; readonly destructures: boolean };
 
 /** A variable the scope owns, with where it was introduced (§6.5: where leaks are reported). */
 export interface Declared {
@@ -186,7 +192,7 @@ export abstract class GhostRewriter {
           out.push(s);
           return;
         }
-        const init = this.rewriteExpr(s.init, { kind: 'init', target: s.v, direct: true });
+        const init = this.rewriteExpr(s.init, { kind: 'init', target: s.v, direct: true, at: s.span });
         this.pushFlattened(out, { ...s, init });
         const d: Declared = { v: s.v, span: s.span, origin: 'let', param: null };
         this.top().push(d);
@@ -198,7 +204,7 @@ export abstract class GhostRewriter {
           out.push(s);
           return;
         }
-        const value = this.rewriteExpr(s.value, { kind: 'init', target: s.v, direct: true });
+        const value = this.rewriteExpr(s.value, { kind: 'init', target: s.v, direct: true, at: s.span });
         const { before, after } = this.onAssign(s, this.declaredOf(s.v));
         out.push(...before);
         this.pushFlattened(out, { ...s, value });
@@ -309,6 +315,7 @@ export abstract class GhostRewriter {
         return { ...e, operand: r(e.operand) } as IrExpr;
       case 'NonNull':
       case 'Narrow':
+      case 'Inject':
         // The value itself flows on.
         return { ...e, operand: this.rewriteExpr(e.operand, flowOn(pos)) } as IrExpr;
       case 'Try':
@@ -382,7 +389,8 @@ export abstract class GhostRewriter {
 
   private rewriteMatch(e: Extract<IrExpr, { kind: 'Match' }>, pos: Position): IrExpr {
     const binds = e.arms.some((a) => a.pattern.kind === 'Bind' || a.pattern.kind === 'Type');
-    const scrutinee = this.rewriteExpr(e.scrutinee, { kind: 'scrutinee', binds });
+    const destructures = e.arms.every((a) => a.pattern.kind !== 'Wild' && a.pattern.kind !== 'Lit' && a.pattern.kind !== 'Range');
+    const scrutinee = this.rewriteExpr(e.scrutinee, { kind: 'scrutinee', binds, destructures });
     const arms = e.arms.map((arm) => {
       // The arm's pattern variables live in a scope around the guard and the body.
       this.scopes.push([]);

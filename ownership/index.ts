@@ -53,8 +53,9 @@ export { IrKit } from './irkit.js';
 export { GhostRewriter, flowOn, type Declared, type Exit, type Position } from './engine.js';
 
 /** Adds the ownership ghost state and checks to every cell with a body. */
-export function instrumentOwnership(ir: IrProgram, _checked: CheckedProgram | null = null): IrProgram {
+export function instrumentOwnership(ir: IrProgram, checked: CheckedProgram | null = null): IrProgram {
   const kit = new IrKit(ir);
+  const wildLets = checked ? wildLetSpans(checked) : new Set<string>();
   const cells = new Map<string, IrCell>();
   for (const [name, cell] of ir.cells) {
     if (!cell.body) {
@@ -64,11 +65,38 @@ export function instrumentOwnership(ir: IrProgram, _checked: CheckedProgram | nu
     // First a dry run to learn which variables are moved (and in which loops),
     // then the real rewrite, which needs that before it meets the declarations.
     const facts = new MoveFacts();
-    new OwnershipPass(kit, ir.cells, facts, true).rewriteBody(cell);
-    const body = new OwnershipPass(kit, ir.cells, facts, false).rewriteBody(cell);
+    new OwnershipPass(kit, ir.cells, facts, wildLets, true).rewriteBody(cell);
+    const body = new OwnershipPass(kit, ir.cells, facts, wildLets, false).rewriteBody(cell);
     cells.set(name, { ...cell, body });
   }
   return kit.finish(cells);
+}
+
+function spanKey(s: Span): string {
+  return `${s.file}:${s.start}:${s.end}`;
+}
+
+/**
+ * The spans of `let _ = …` statements. The IR cannot tell them from a
+ * destructuring whose fields are all `_` (both lower to an unused `$let`), but
+ * only the latter takes the value apart, so only it consumes a linear value.
+ */
+function wildLetSpans(checked: CheckedProgram): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<object>();
+  const walk = (n: unknown): void => {
+    if (n === null || typeof n !== 'object' || seen.has(n)) return;
+    seen.add(n);
+    const node = n as { kind?: unknown; pattern?: { kind?: unknown }; span?: Span };
+    if (node.kind === 'Let' && node.pattern?.kind === 'PWild' && node.span) out.add(spanKey(node.span));
+    for (const [k, v] of Object.entries(n)) {
+      if (k === 'span') continue;
+      if (Array.isArray(v)) v.forEach(walk);
+      else walk(v);
+    }
+  };
+  for (const m of checked.modules) walk(m.ast);
+  return out;
 }
 
 /** What the dry run learns about one cell. */
@@ -95,6 +123,8 @@ class OwnershipPass extends GhostRewriter {
     kit: IrKit,
     cells: ReadonlyMap<string, IrCell>,
     private readonly facts: MoveFacts,
+    /** Statements `let _ = …` (see `wildLetSpans`). */
+    private readonly wildLets: ReadonlySet<string>,
     private readonly scanning: boolean,
   ) {
     super(kit, cells);
@@ -119,10 +149,14 @@ class OwnershipPass extends GhostRewriter {
         if (!pos.param) return false;
         return pos.param.mode === 'owned' || (pos.param.mode === 'value' && this.isLinear(v));
       case 'init':
+        // `let _ = t` binds nothing and takes nothing apart: not a move (the lowering's `$let`).
+        if (pos.target.name === '$let' && pos.at && this.wildLets.has(spanKey(pos.at))) return false;
+        return this.isLinear(v);
       case 'return':
       case 'store':
-      case 'scrutinee':
         return this.isLinear(v);
+      case 'scrutinee':
+        return pos.destructures && this.isLinear(v);
       default:
         return false;
     }

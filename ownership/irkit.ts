@@ -165,6 +165,7 @@ export function forEachChild(e: IrExpr, onExpr: (x: IrExpr) => void, onBlock: (b
     case 'Len':
     case 'NonNull':
     case 'Narrow':
+    case 'Inject':
     case 'IsType':
       onExpr(e.operand);
       return;
@@ -378,6 +379,7 @@ export function mapExpr(e: IrExpr, f: (x: IrExpr) => IrExpr | null): IrExpr {
     case 'Len':
     case 'NonNull':
     case 'Narrow':
+    case 'Inject':
     case 'IsType':
       return { ...e, operand: m(e.operand) } as IrExpr;
     case 'Try':

@@ -251,7 +251,9 @@ class CellGen {
 
   /** A fresh constant equal to `t`, unless `t` is already small. */
   private name(base: string, t: Term): Term {
-    if (this.translating > 0) return t;
+    // Inside a function definition or under a quantifier's bound variable a
+    // term cannot be given a global name.
+    if (this.translating > 0 || this.boundDepth > 0) return t;
     if (t.kind === 'Sym' || t.kind === 'IntLit' || t.kind === 'BoolLit' || t.kind === 'StrLit' || t.kind === 'FloatLit') return t;
     const c = this.declareSort(base, sortOf(t));
     this.definitions.push(eq(c, t));
@@ -713,8 +715,13 @@ class CellGen {
         const live = [t, f].filter((b) => !(b.pc.kind === 'BoolLit' && !b.pc.value));
         const tpc = t.pc;
         this.merge(st, [t, f]);
-        if (live.length === 0) return NULL_VALUE;
+        // An `if` without `else` is `null`, whatever its branch computes.
+        if (e.type.kind === 'Null' || live.length === 0) return NULL_VALUE;
         if (live.length === 1) return live[0] === t ? tv : fv;
+        if (!sameSort(sortOf(tv), sortOf(fv))) {
+          st.approx = true;
+          return this.declare('if', e.type);
+        }
         return this.name('if', ite(tpc, tv, fv));
       }
       case 'Match':
@@ -799,6 +806,19 @@ class CellGen {
         const member = app(dt.unionField(this.sorts.ensureDatatype(ut), idx), [v], this.sorts.sortOf(e.type));
         this.assume(st, this.typeFact(member, e.type));
         return member;
+      }
+      case 'Inject': {
+        const v = this.evalExpr(e.operand, st, mode);
+        const ut = e.type;
+        if (ut.kind !== 'Union') return v;
+        const from = exprType(e.operand);
+        const idx = ut.members.findIndex((m) => typeKey(m) === typeKey(from));
+        const d = this.sorts.ensureDatatype(ut);
+        if (idx < 0) {
+          st.approx = true;
+          return this.declare('inject', ut);
+        }
+        return app(dt.unionCtor(d, idx), [v], this.sorts.sortOf(ut));
       }
       case 'IsType': {
         const v = this.evalExpr(e.operand, st, mode);
@@ -1186,7 +1206,7 @@ class CellGen {
       st.env.set(m.v.id, after);
     }
     for (const post of callee.ensures) this.assume(st, this.evalExpr(post.cond, calleeState, SILENT));
-    if (this.quantDepth === 0 && this.translating === 0) {
+    if (this.quantDepth === 0 && this.translating === 0 && !e.spec) {
       this.calls.push({ cell: callee.name, term: result, type: callee.ret });
       st.path.push({ span: e.span, what: `call ${callee.name.split('.').pop()}`, taken: st.pc, values: [{ name: 'result', term: result, type: callee.ret }], call: this.calls.length - 1 });
     }
@@ -1194,59 +1214,39 @@ class CellGen {
   }
 
   /**
-   * The SMT function of a pure cell: `define-fun(-rec)` from its body when the
-   * body is loop-free and (if recursive) has a `decreases` clause — its
-   * termination is then a check of its own, so the definition is consistent —
-   * otherwise an uninterpreted function. Either way its contract becomes an
-   * axiom `requires ⇒ ensures[f(x)]`, triggered on `f(x)`.
+   * The SMT function of a pure cell. A loop-free, non-recursive body becomes a
+   * `define-fun`, which is always consistent. Recursive cells stay
+   * uninterpreted: a recursive definition is consistent only if the recursion
+   * terminates — itself one of the checks being decided — and a contract
+   * stated as a global axiom would be assumed before it is proved (the cell's
+   * own verification could then "prove" its own postcondition from it). The
+   * contract is instead assumed at each call, on that path only (`evalCall`).
    */
   private pureFunction(callee: IrCell): string {
     const fn = `f!${callee.name}`;
-    if (this.pureState.has(fn)) {
-      if (this.pureState.get(fn) === 'in-progress' && this.currentPure !== fn) this.translationFailed = true;
-      return fn;
-    }
+    if (this.pureState.has(fn)) return fn;
     this.pureState.set(fn, 'in-progress');
     const params = callee.params.map((p, i) => ({ name: `a!${safe(callee.name)}!${i}`, sort: this.sorts.sortOf(p.v.type) }));
     const retSort = this.sorts.sortOf(callee.ret);
-    const outer = { failed: this.translationFailed, current: this.currentPure };
-    this.translationFailed = false;
-    this.currentPure = fn;
-    this.translating++;
     let body: Term | null = null;
-    try {
-      const st: State = { pc: TRUE, env: new Map(), ghosts: new Map(), approx: false, path: [] };
-      callee.params.forEach((p, i) => st.env.set(p.v.id, sym(params[i]!.name, params[i]!.sort)));
-      body = callee.body ? this.translateStmts(callee.body.stmts, 0, callee.body.value, st) : null;
-    } finally {
-      this.translating--;
-    }
-    const bodyOk = body !== null && !this.translationFailed && (!callee.recursive || callee.decreases !== null);
-    if (bodyOk) {
-      this.pureCommands.push({ kind: callee.recursive ? 'DefineFunRec' : 'DefineFun', name: fn, params, sort: retSort, body: body! });
-    } else {
-      this.pureCommands.push({ kind: 'DeclareFun', name: fn, params: params.map((p) => p.sort), sort: retSort });
-    }
-    // The contract as an axiom.
-    this.translationFailed = false;
-    this.translating++;
-    try {
-      const st: State = { pc: TRUE, env: new Map(), ghosts: new Map(), approx: false, path: [] };
-      const vars = params.map((p) => sym(`x!${p.name}`, p.sort));
-      callee.params.forEach((p, i) => st.env.set(p.v.id, vars[i]!));
-      const call = app(fn, vars, retSort);
-      st.env.set(callee.resultVar.id, call);
-      const pre = and(...callee.requires.map((r) => this.evalExpr(r.cond, st, SILENT)));
-      const post = and(...callee.ensures.map((r) => this.evalExpr(r.cond, st, SILENT)));
-      if (!this.translationFailed && !(post.kind === 'BoolLit' && post.value)) {
-        const axiom = vars.length > 0 ? forall(params.map((p) => ({ name: `x!${p.name}`, sort: p.sort })), implies(pre, post), [[call]]) : implies(pre, post);
-        this.pureCommands.push({ kind: 'Assert', term: axiom });
+    if (!callee.recursive && callee.body) {
+      const outer = { failed: this.translationFailed, current: this.currentPure };
+      this.translationFailed = false;
+      this.currentPure = fn;
+      this.translating++;
+      try {
+        const st: State = { pc: TRUE, env: new Map(), ghosts: new Map(), approx: false, path: [] };
+        callee.params.forEach((p, i) => st.env.set(p.v.id, sym(params[i]!.name, params[i]!.sort)));
+        body = this.translateStmts(callee.body.stmts, 0, callee.body.value, st);
+      } finally {
+        this.translating--;
       }
-    } finally {
-      this.translating--;
+      if (this.translationFailed) body = null;
+      this.translationFailed = outer.failed;
+      this.currentPure = outer.current;
     }
-    this.translationFailed = outer.failed;
-    this.currentPure = outer.current;
+    if (body) this.pureCommands.push({ kind: 'DefineFun', name: fn, params, sort: retSort, body });
+    else this.pureCommands.push({ kind: 'DeclareFun', name: fn, params: params.map((p) => p.sort), sort: retSort });
     this.pureState.set(fn, 'done');
     return fn;
   }
@@ -1367,9 +1367,14 @@ class CellGen {
     const live = branches.map((b, i) => [b, values[i]!] as const).filter(([b]) => !(b.pc.kind === 'BoolLit' && !b.pc.value));
     const pcs = live.map(([b]) => b.pc);
     this.merge(st, branches);
-    if (live.length === 0) return NULL_VALUE;
+    if (e.type.kind === 'Null' || live.length === 0) return NULL_VALUE;
     if (live.length === 1) return live[0]![1];
-    return this.mergeValues('match', pcs, live.map(([, v]) => v));
+    const vals = live.map(([, v]) => v);
+    if (vals.some((v) => !sameSort(sortOf(v), sortOf(vals[0]!)))) {
+      st.approx = true;
+      return this.declare('match', e.type);
+    }
+    return this.mergeValues('match', pcs, vals);
   }
 
   /** The condition under which `p` matches `v`; binds pattern variables in `st`. */

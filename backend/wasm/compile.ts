@@ -1167,6 +1167,7 @@ class CellGen {
         return m.return(v);
       }
       case 'Narrow':
+      case 'Inject':
         return this.coerce(this.expr(e.operand, retain), typeOf(e.operand), e.type, e.span);
       case 'IsType': {
         const t = typeOf(e.operand);

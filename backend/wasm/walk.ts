@@ -121,6 +121,7 @@ export function walkExpr(e: IrExpr, v: Visitor): void {
     case 'NonNull':
     case 'IsType':
     case 'Narrow':
+    case 'Inject':
       ex(e.operand);
       return;
     case 'Try':
