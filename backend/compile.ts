@@ -1233,13 +1233,18 @@ class CellCompiler {
           const t = this.temp();
           const z = this.temp();
           this.emit(Op.LOADI, z, 0);
-          this.emit(Op.LE, t, z, m);
           const values = [{ name: 'measure', reg: m, type: INT_T }];
           if (this.measureReg >= 0) {
+            // As the verifier decides it (Dafny's rule): the caller's measure is
+            // >= 0 and the callee's is strictly smaller; a callee measure may
+            // then be negative, and that call cannot recurse again.
+            this.emit(Op.LE, t, z, this.measureReg);
             const skip = this.emitJump(Op.JMPF, t);
             this.emit(Op.LT, t, m, this.measureReg);
             this.patch([skip]);
             values.push({ name: 'caller measure', reg: this.measureReg, type: INT_T });
+          } else {
+            this.emit(Op.LE, t, z, m);
           }
           this.sites.push({ check: e.termination, values });
           this.emit(Op.CHECK, t, this.sites.length - 1);

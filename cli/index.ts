@@ -13,6 +13,7 @@ import type { SolverName } from '../verifier/solver/types.js';
 import { renderResults } from '../reports/text.js';
 import { closeSolver, compile, DEFAULT_CACHE_DIR, solverIdentity, verifyCompiled } from './pipeline.js';
 import { makeProgress } from './progress.js';
+import { registerFuzz } from './fuzz.js';
 import { serializeJson, serializeSarif, toAuditHtml, toAuditMarkdown, toJson, toSarif } from '../reports/index.js';
 import type { InferredItem, ReportInput, TrustedItem } from '../reports/index.js';
 import type { CheckResult } from '../verifier/verify.js';
@@ -328,6 +329,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action((file: string, opts: RunOpts) => {
       result = cmdRun(file, opts);
     });
+  registerFuzz(program, (exit) => {
+    result = Promise.resolve(exit);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return await result;

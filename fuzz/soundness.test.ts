@@ -39,11 +39,7 @@ function lumenFiles(dir: string, recursive: boolean): string[] {
  * Programs whose runs disagree with their proofs today, with the reason. The
  * test asserts they still do, so the list is kept honest when they are fixed.
  */
-const KNOWN_DISAGREEMENTS: Record<string, string> = {
-  'corpus/termination/measure_negative_base.lm':
-    'FIXME: at a recursive call the backend checks the callee\'s measure `>= 0` (down(1) calls down(-1) and traps), ' +
-    'while the verifier, like Dafny, requires the caller\'s measure to be `>= 0`: the runtime check is stricter than the proof',
-};
+const KNOWN_DISAGREEMENTS: Record<string, string> = {};
 
 /**
  * Two solvers, so that one program is verified (in a solver worker) while

@@ -29,13 +29,29 @@ describe.runIf(nativeAvailable('z3'))('native z3 agrees with the WASM build', ()
     for (const file of corpus) {
       const c = compile(file);
       if (!c.ir) continue;
-      const scripts: [string, string][] = [];
-      await verifyProgram(c.ir, { solver: wasm, timeoutMs: 2000, emitSmt: (name, script) => scripts.push([name, script]) });
-      for (const [name, script] of scripts) {
-        const [a, b] = [await wasm.runScript(script, 2000), await native.runScript(script, 2000)];
-        if (a.status === 'unknown' || b.status === 'unknown') continue;
-        compared++;
-        if (a.status !== b.status) disagreements.push(`${path.basename(file)} ${name}: wasm ${a.status}, native ${b.status}`);
+      // The standalone scripts are `prelude (push 1) query (check-sat) (pop 1)`:
+      // grouped by prelude, each solver loads a prelude once.
+      const byPrelude = new Map<string, { name: string; body: string }[]>();
+      await verifyProgram(c.ir, {
+        solver: wasm,
+        timeoutMs: 2000,
+        emitSmt: (name, script) => {
+          const cut = script.lastIndexOf('\n(push 1)\n');
+          const prelude = script.slice(0, cut);
+          const body = script.slice(cut + '\n(push 1)\n'.length).replace(/\n\(check-sat\)\n\(pop 1\)\n$/, '');
+          byPrelude.set(prelude, [...(byPrelude.get(prelude) ?? []), { name, body }]);
+        },
+      });
+      for (const [prelude, items] of byPrelude) {
+        const queries = items.map((q) => ({ id: q.name, body: q.body, getValues: [] }));
+        const a = await wasm.run(prelude, queries, { timeoutMs: 2000 });
+        const b = await native.run(prelude, queries, { timeoutMs: 2000 });
+        a.forEach((x, i) => {
+          const y = b[i]!;
+          if (x.status === 'unknown' || y.status === 'unknown') return;
+          compared++;
+          if (x.status !== y.status) disagreements.push(`${path.basename(file)} ${x.id}: wasm ${x.status}, native ${y.status}`);
+        });
       }
     }
     expect(disagreements).toEqual([]);

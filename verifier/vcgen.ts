@@ -161,8 +161,14 @@ export function generateCellVC(
   sorts: SortRegistry,
   loops: LoopMode,
   candidates: ReadonlyMap<LoopStmt, readonly Candidate[]> = new Map(),
+  /**
+   * Recursive pure cells whose termination has been proved: only these may be
+   * unfolded with `define-fun-rec` (a recursive definition of a function that
+   * may not terminate can be contradictory, e.g. `f(n) == f(n) + 1`).
+   */
+  terminating: ReadonlySet<string> = new Set(),
 ): CellVC {
-  return new CellGen(program, cell, sorts, loops, candidates).run();
+  return new CellGen(program, cell, sorts, loops, candidates, terminating).run();
 }
 
 class CellGen {
@@ -198,6 +204,7 @@ class CellGen {
     private readonly loops: LoopMode,
     /** Candidate invariants under test (Houdini); checked with synthetic ids. */
     private readonly candidates: ReadonlyMap<LoopStmt, readonly Candidate[]>,
+    private readonly terminating: ReadonlySet<string>,
   ) {}
 
   run(): CellVC {
@@ -1224,12 +1231,18 @@ class CellGen {
    */
   private pureFunction(callee: IrCell): string {
     const fn = `f!${callee.name}`;
-    if (this.pureState.has(fn)) return fn;
+    if (this.pureState.has(fn)) {
+      // A definition may refer to itself, not to another one still being written.
+      if (this.pureState.get(fn) === 'in-progress' && this.currentPure !== fn && this.translating > 0) this.translationFailed = true;
+      return fn;
+    }
     this.pureState.set(fn, 'in-progress');
     const params = callee.params.map((p, i) => ({ name: `a!${safe(callee.name)}!${i}`, sort: this.sorts.sortOf(p.v.type) }));
     const retSort = this.sorts.sortOf(callee.ret);
     let body: Term | null = null;
-    if (!callee.recursive && callee.body) {
+    // The cell being verified never uses its own definition: that would assume what is being checked.
+    const definable = callee.body !== null && callee.name !== this.cell.name && (!callee.recursive || this.terminating.has(callee.name));
+    if (definable && callee.body) {
       const outer = { failed: this.translationFailed, current: this.currentPure };
       this.translationFailed = false;
       this.currentPure = fn;
@@ -1245,7 +1258,7 @@ class CellGen {
       this.translationFailed = outer.failed;
       this.currentPure = outer.current;
     }
-    if (body) this.pureCommands.push({ kind: 'DefineFun', name: fn, params, sort: retSort, body });
+    if (body) this.pureCommands.push({ kind: callee.recursive ? 'DefineFunRec' : 'DefineFun', name: fn, params, sort: retSort, body });
     else this.pureCommands.push({ kind: 'DeclareFun', name: fn, params: params.map((p) => p.sort), sort: retSort });
     this.pureState.set(fn, 'done');
     return fn;

@@ -113,6 +113,7 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
   let done = 0;
 
   const stats = { time: 0, count: 0 };
+  const terminating = new Set<string>();
   const inferredByCell = new Map<string, InferredInvariant[]>();
   // Cells are independent: with several solvers they are verified in parallel;
   // every result is keyed by check id or cell, so the output does not depend on timing.
@@ -126,9 +127,9 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
       stats.count += r.count;
       return r.results;
     };
-    let candidates = await houdini(ir, cell, inferCandidates(cell), solve);
+    let candidates = await houdini(ir, cell, inferCandidates(cell), solve, terminating);
     let sorts = new SortRegistry(ir);
-    let vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
+    let vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates, terminating);
     for (const [emission, result] of await solve(vc, sorts, (e) => e.check < SYNTHETIC_BASE, cell.name)) record(pending, emission, result, vc, sorts, 0);
     const unresolved = (): Set<CheckId> =>
       new Set([...pending].filter(([id, p]) => ir.checks[id]!.cell === cell.name && p.approxSat && !p.refuted).map(([id]) => id));
@@ -137,7 +138,7 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
     for (const depth of opts.unrollDepths ?? [1, 2, 4]) {
       if (toConfirm.size === 0) break;
       const usorts = new SortRegistry(ir);
-      const uvc = generateCellVC(ir, cell, usorts, { kind: 'unroll', depth } satisfies LoopMode);
+      const uvc = generateCellVC(ir, cell, usorts, { kind: 'unroll', depth } satisfies LoopMode, new Map(), terminating);
       for (const [emission, result] of await solve(uvc, usorts, (e) => toConfirm.has(e.check) && !e.approx, `${cell.name}.unroll${depth}`)) {
         if (result.status !== 'sat') continue;
         const p = pending.get(emission.check)!;
@@ -159,9 +160,9 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
           const extra: Candidate[] = invs.map((inv) => ({ entryId: next++, preservedId: next++, smt: inv, text: inv.text }));
           merged.set(loop, [...(merged.get(loop) ?? []), ...extra]);
         }
-        candidates = await houdini(ir, cell, merged, solve);
+        candidates = await houdini(ir, cell, merged, solve, terminating);
         sorts = new SortRegistry(ir);
-        vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates);
+        vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates, terminating);
         for (const id of open) pending.delete(id);
         for (const [emission, result] of await solve(vc, sorts, (e) => open.has(e.check), `${cell.name}.spacer`)) record(pending, emission, result, vc, sorts, 0);
       }
@@ -177,15 +178,26 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
     opts.onProgress?.(done, total, cell.name);
   };
   const pool = outerOpts.solvers && outerOpts.solvers.length > 0 ? outerOpts.solvers : [outerOpts.solver];
-  let next = 0;
-  await Promise.all(
-    pool.map(async (solver) => {
-      while (next < cells.length) {
-        const cell = cells[next++]!;
-        await verifyCell(cell, solver);
-      }
-    }),
-  );
+  const runAll = async (batch: readonly IrCell[]): Promise<void> => {
+    let next = 0;
+    await Promise.all(
+      pool.map(async (solver) => {
+        while (next < batch.length) {
+          const cell = batch[next++]!;
+          await verifyCell(cell, solver);
+        }
+      }),
+    );
+  };
+  // Recursive pure cells first: once their termination is proved, the other
+  // cells may unfold their definitions (define-fun-rec) in specifications.
+  const recursivePure = (c: IrCell): boolean => c.pure && c.recursive;
+  await runAll(cells.filter(recursivePure));
+  for (const c of cells.filter(recursivePure)) {
+    const measures = ir.checks.filter((k) => k.cell === c.name && k.kind === 'termination');
+    if (measures.length > 0 && measures.every((k) => verdictOf(k, pending.get(k.id)).kind === 'proved')) terminating.add(c.name);
+  }
+  await runAll(cells.filter((c) => !recursivePure(c)));
   for (const cell of cells) inferred.push(...(inferredByCell.get(cell.name) ?? []));
   solverTimeMs += stats.time;
   queryCount += stats.count;
@@ -207,11 +219,12 @@ async function houdini(
   cell: IrCell,
   start: Map<LoopStmt, Candidate[]>,
   solve: Solve,
+  terminating: ReadonlySet<string>,
 ): Promise<Map<LoopStmt, Candidate[]>> {
   let candidates = start;
   for (let round = 0; round < MAX_HOUDINI_ROUNDS && [...candidates.values()].some((c) => c.length > 0); round++) {
     const hs = new SortRegistry(ir);
-    const hvc = generateCellVC(ir, cell, hs, { kind: 'havoc' }, candidates);
+    const hvc = generateCellVC(ir, cell, hs, { kind: 'havoc' }, candidates, terminating);
     const answers = await solve(hvc, hs, (e) => e.check >= SYNTHETIC_BASE, `${cell.name}.houdini${round}`);
     const failing = new Set(answers.filter(([, r]) => r.status !== 'unsat').map(([e]) => e.check));
     if (failing.size === 0) break;

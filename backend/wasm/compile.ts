@@ -644,12 +644,12 @@ class CellGen {
    * variable owns exclusively, 0 when none (as the VM's ownership marks).
    */
   private prepareOwners(body: IrBlock): void {
-    walkBlock(body, {
-      onStmt: (s) => {
-        const owner = s.kind === 'SetIndex' || (s.kind === 'Assign' && (isSelfPush(s.v, s.value) || isSelfAppend(s.v, s.value)));
-        if (owner && !this.ownLocal.has(s.v.id)) this.ownLocal.set(s.v.id, this.newLocal(binaryen.i32));
-      },
-    });
+    // Every list variable gets one, before any code is generated: a buffer
+    // can move between variables (see \`movedList\`), and every read that lets
+    // it escape must give up ownership.
+    const params = this.handler ? this.handler.handler.params : this.cell.params.map((p) => p.v);
+    for (const p of params) if (p.type.kind === 'List') this.ownOf(p);
+    walkBlock(body, { onVar: (v) => void (v.type.kind === 'List' && this.ownOf(v)) });
   }
 
   /** Body of the exported wrapper of an entry cell. */
@@ -794,8 +794,55 @@ class CellGen {
 
   private blockStmts(b: IrBlock): X[] {
     const out: X[] = [];
-    for (const s of b.stmts) out.push(...this.stmt(s));
+    const declared = new Set<number>();
+    b.stmts.forEach((s, k) => {
+      const moved = this.movedList(b, k, declared);
+      if (s.kind === 'Let') declared.add(s.v.id);
+      out.push(...(moved ? this.moveList(s as Extract<IrStmt, { kind: 'Let' | 'Assign' }>, moved) : this.stmt(s)));
+    });
     return out;
+  }
+
+  /**
+   * \`x = y\` of a list variable y that is dead afterwards: overwritten by the
+   * next statement (which does not read it), or a \`let\` of this block not
+   * mentioned again. The buffer y owned can then be owned by x instead of
+   * being copied at x's first in-place update (the swap \`let t = a; a = b;
+   * b = t\` keeps both buffers). Returns y, or null.
+   */
+  private movedList(b: IrBlock, k: number, declared: ReadonlySet<number>): IrVar | null {
+    const s = b.stmts[k]!;
+    if (s.kind !== 'Let' && s.kind !== 'Assign') return null;
+    const value = s.kind === 'Let' ? s.init : s.value;
+    if (value.kind !== 'Var' || value.v.type.kind !== 'List' || value.v.id === s.v.id || s.v.type.kind !== 'List') return null;
+    const y = value.v;
+    if (!this.ownLocal.has(y.id)) return null;
+    const next = b.stmts[k + 1];
+    if (next?.kind === 'Assign' && next.v.id === y.id && !mentions(next.value, y)) return y;
+    if (declared.has(y.id) && !b.stmts.slice(k + 1).some((t) => mentionsStmt(t, y)) && !(b.value && mentions(b.value, y))) return y;
+    return null;
+  }
+
+  private moveList(s: Extract<IrStmt, { kind: 'Let' | 'Assign' }>, y: IrVar): X[] {
+    const m = this.m;
+    const x = this.varLocal(s.v);
+    const ownY = this.ownLocal.get(y.id)!;
+    const ownX = this.ownOf(s.v);
+    return [
+      m.local.set(x, this.coerce(this.get(this.varLocal(y)), y.type, s.v.type, s.span)),
+      m.local.set(ownX, this.get(ownY)),
+      m.local.set(ownY, m.i32.const(0)),
+    ];
+  }
+
+  /** The ownership local of a list variable (created for a variable that receives a moved buffer). */
+  private ownOf(v: IrVar): number {
+    let l = this.ownLocal.get(v.id);
+    if (l === undefined) {
+      l = this.newLocal(binaryen.i32);
+      this.ownLocal.set(v.id, l);
+    }
+    return l;
   }
 
   /** A block as an expression of `type` (null: as a statement). */
@@ -881,10 +928,10 @@ class CellGen {
     const n = this.newLocal(binaryen.i64);
     const out: X[] = [m.local.set(i, this.exprAs(s.index, INT_T, false)), m.local.set(x, this.exprAs(s.value, elemT))];
     out.push(m.local.set(n, m.i64.shr_u(this.get(l), m.i64.const(32n))));
-    out.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
+    if (!process.env.EXP_NONEG) out.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
     const id = this.site(s.check);
     if (id >= 0) out.push(this.guard(m.i64.ge_u(this.get(i), this.get(n)), id));
-    out.push(
+    if (!process.env.EXP_NOOWN) out.push(
       m.if(
         m.i32.ne(this.get(own), m.i32.wrap(this.get(l))),
         m.block(null, [
@@ -1348,7 +1395,7 @@ class CellGen {
     } else if (t.kind === 'List') {
       parts.push(m.local.set(n, m.i64.shr_u(this.get(xs), m.i64.const(32n))));
     } else throw new Unsupported(`indexing a \`${typeText(t)}\``, e.span);
-    parts.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
+    if (!process.env.EXP_NONEG) parts.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
     if (id >= 0) parts.push(this.guard(m.i64.ge_u(this.get(i), this.get(n)), id));
     if (t.kind === 'String') {
       parts.push(m.call('str_at', [this.get(xs), this.get(i)], binaryen.i64));
@@ -1878,6 +1925,19 @@ function exprDiverges(e: IrExpr): boolean {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Whether an expression reads or writes the variable. */
+function mentions(e: IrExpr, v: IrVar): boolean {
+  let found = false;
+  walkExpr(e, { onVar: (x) => (found ||= x.id === v.id), preconditions: true });
+  return found;
+}
+
+function mentionsStmt(s: IrStmt, v: IrVar): boolean {
+  let found = false;
+  walkBlock({ stmts: [s], value: null, span: (s as { span: Span }).span }, { onVar: (x) => (found ||= x.id === v.id), preconditions: true });
+  return found;
+}
 
 function bt(r: Repr): BT {
   return r === 'i64' ? binaryen.i64 : r === 'f64' ? binaryen.f64 : binaryen.i32;
