@@ -36,7 +36,11 @@ export function regressionTest(
     const start = existingMain.decl.name.span.start;
     source = source.slice(0, start) + mainName + source.slice(existingMain.decl.name.span.end);
   }
-  const args = cx.inputs.map((i) => i.value).join(', ');
+  // Hidden ghost parameters (typestate states) are not written at call sites.
+  const args = cx.inputs
+    .filter((_, i) => !cell.params[i]?.ghost)
+    .map((i) => i.value)
+    .join(', ');
   const call = `${shortName(cell.name)}(${args})`;
   const lines: string[] = ['', `# Regression test for the ${result.check.kind} check refuted by lumen verify:`, `#   ${result.check.failure}`];
   lines.push('cell main() -> Null');

@@ -126,6 +126,14 @@ export function replay(prog: BytecodeProgram, cell: string, checkId: number, cx:
       const v = toVmValue(c.raw, c.type, prog);
       return v === UNBUILDABLE ? undefined : v;
     },
+    // Extern cells have no body to run: they answer from the recording too.
+    externs: (callee) => {
+      const c = cx.calls[nextCall];
+      if (!c || c.cell !== callee) return undefined;
+      nextCall++;
+      const v = toVmValue(c.raw, c.type, prog);
+      return v === UNBUILDABLE ? undefined : v;
+    },
     effects: (_effect, _op, _args) => {
       const p = performs[next++];
       if (!p) return undefined;
