@@ -73,6 +73,19 @@ describe('the values the examples name', () => {
   });
 });
 
+describe('inputs that do not matter', () => {
+  it('are marked, so the text shows only what causes the failure', async () => {
+    const source = ['cell f(a: Int, b: Int, c: Bool) -> Int', '  if c', '    a / 0', '  else', '    1', '  end', 'end', ''].join('\n');
+    const c = compile('/t/irr.lm', memoryHost({ '/t/irr.lm': source }));
+    const report = await verifyProgram(c.ir!, { solver, timeoutMs: 4000 });
+    const r = report.results.find((x) => x.verdict.kind === 'refuted')!;
+    expect(r.verdict.kind).toBe('refuted');
+    if (r.verdict.kind !== 'refuted') return;
+    const marks = Object.fromEntries(r.verdict.counterexample.inputs.map((i) => [i.name, Boolean(i.irrelevant)]));
+    expect(marks).toEqual({ a: true, b: true, c: false });
+  });
+});
+
 describe('replay', () => {
   it('reports an input the VM cannot build as not executable, never as confirmed', async () => {
     const c = compile(path.join(examples, 'abs.lm'));

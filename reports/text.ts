@@ -32,7 +32,9 @@ export function checkToDiagnostic(r: CheckResult): Diagnostic | null {
   }
   const cx = v.counterexample;
   const notes: string[] = [];
-  const inputs = [...cx.inputs.map((i) => `${i.name} = ${i.value}`), ...cx.performs.map((p) => `${p.label} = ${p.value}`)];
+  const inputs = [...cx.inputs.filter((i) => !i.irrelevant).map((i) => `${i.name} = ${i.value}`), ...cx.performs.map((p) => `${p.label} = ${p.value}`)];
+  const anyValue = cx.inputs.filter((i) => i.irrelevant).map((i) => `\`${i.name}\``);
+  if (anyValue.length > 0) inputs.push(`any ${anyValue.join(', ')}`);
   notes.push(`counterexample${v.confirmed ? ' (confirmed by running it)' : ''}: ${inputs.length ? inputs.join(', ') : '(no inputs)'}`);
   if (cx.calls.length > 0) notes.push(`assuming the callees return: ${cx.calls.map((c) => `${shortName(c.cell)}(…) = ${c.value}`).join(', ')}`);
   if (v.note) notes.push(v.note);

@@ -26,8 +26,11 @@ import type { ModelValue } from './smtlib/model.js';
 import type { QueryResult, SolverBackend, SolverQuery } from './solver/types.js';
 
 export interface RawCounterexample {
-  /** Parameter values, as Lumen literals, in parameter order. */
-  readonly inputs: readonly { readonly name: string; readonly value: string; readonly type: Type; readonly raw: ModelValue }[];
+  /**
+   * Parameter values, as Lumen literals, in parameter order. `irrelevant`:
+   * the check fails whatever this input is (given the others).
+   */
+  readonly inputs: readonly { readonly name: string; readonly value: string; readonly type: Type; readonly raw: ModelValue; readonly irrelevant?: boolean }[];
   /** Results of the performs on the failing path, in order (`perform#1`, …). */
   readonly performs: readonly { readonly label: string; readonly value: string; readonly raw: ModelValue; readonly type: Type }[];
   /**
@@ -410,9 +413,49 @@ async function minimize(
     const [r] = await opts.solver.run(prelude, [q], { timeoutMs: Math.min(opts.timeoutMs, 2000), ...(vc.nonlinear ? { tactic: 'smt' } : {}) });
     stats.count++;
     stats.time += r?.timeMs ?? 0;
-    if (r && r.status === 'sat') return counterexample(vc, emission, r.values, depth);
+    if (r && r.status === 'sat') return markIrrelevant(source, counterexample(vc, emission, r.values, depth), opts, stats);
   }
-  return null;
+  return markIrrelevant(source, null, opts, stats);
+}
+
+/**
+ * Marks the Int and Bool inputs that do not matter: with every other such
+ * input fixed to its value, no value of this one lets the check pass.
+ * They stay in the counterexample (replay needs a value) but are shown as
+ * "any value".
+ */
+async function markIrrelevant(
+  source: NonNullable<Pending['source']>,
+  found: RawCounterexample | null,
+  opts: VerifyOptions,
+  stats: { time: number; count: number },
+): Promise<RawCounterexample | null> {
+  const { vc, sorts, emission } = source;
+  const cx = found;
+  if (!cx || vc.inputs.length < 2) return found;
+  const simple = vc.inputs.map((x, i) => ({ x, raw: cx.inputs[i]!.raw })).filter(({ raw }) => raw.kind === 'int' || raw.kind === 'bool');
+  if (simple.length < 2) return found;
+  const literal = (raw: ModelValue): string => (raw.kind === 'int' ? printIntLiteralText(raw.value) : raw.kind === 'bool' ? String(raw.value) : '');
+  const prelude = buildPrelude(vc, sorts);
+  const queries: SolverQuery[] = simple.map(({ x }, k) => ({
+    id: `irrelevant.${k}`,
+    body: [
+      `(assert act!${emission.level})`,
+      // Some value of this input avoids the failure: the path is not taken, or the check holds.
+      `(assert (or (not ${printTerm(emission.pc)}) ${printTerm(emission.cond)}))`,
+      ...simple.filter((_, j) => j !== k).map(({ x: y, raw }) => `(assert (= ${printTerm(y.term)} ${literal(raw)}))`),
+    ].join('\n'),
+    getValues: [],
+  }));
+  const answers = await opts.solver.run(prelude, queries, { timeoutMs: Math.min(opts.timeoutMs, 1000), ...(vc.nonlinear ? { tactic: 'smt' } : {}) });
+  stats.count += queries.length;
+  const irrelevant = new Set(simple.filter((_, k) => answers[k]?.status === 'unsat').map(({ x }) => x.name));
+  if (irrelevant.size === 0 || irrelevant.size === vc.inputs.length) return found;
+  return { ...cx, inputs: cx.inputs.map((i) => (irrelevant.has(i.name) ? { ...i, irrelevant: true } : i)) };
+}
+
+function printIntLiteralText(v: bigint): string {
+  return v < 0n ? `(- ${-v})` : v.toString();
 }
 
 function boundFor(t: Term, type: Type, tier: { k: bigint; m: bigint }, sorts: SortRegistry): string | null {
