@@ -72,8 +72,9 @@ describe('lumen verify', () => {
   });
 
   it('gives the same SARIF bytes for the same input', () => {
-    const a = lumen(['verify', '--format', 'sarif', path.join(examples, 'sum_to_bug.lm')]).stdout;
-    const b = lumen(['verify', '--format', 'sarif', path.join(examples, 'sum_to_bug.lm')]).stdout;
+    // Without the cache: two fresh runs, not one run and its cached copy.
+    const a = lumen(['verify', '--no-cache', '--format', 'sarif', path.join(examples, 'abs.lm'), path.join(examples, 'clamp_call_bug.lm')]).stdout;
+    const b = lumen(['verify', '--no-cache', '--format', 'sarif', path.join(examples, 'abs.lm'), path.join(examples, 'clamp_call_bug.lm')]).stdout;
     expect(a).toBe(b);
   });
 
