@@ -5,6 +5,7 @@
 //   frontend  — parse + type check of a generated ~50,000-line program (target ≥ 250,000 lines/s)
 //   verify    — the whole proofs-tests corpus: wall time, solver share, checks/s (target: outside-solver ≤ 10%)
 //   cache     — cold vs warm (cached) verification, 1 vs N jobs
+//   vm / wasm — the VM suite and WASM with and without elision against hand-written JS
 // Run one section with `npm run bench -- frontend` (or verify, cache).
 
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { benchFrontend } from './frontend.js';
 import { benchVerify } from './verify.js';
 import { benchCache } from './cache.js';
+import { benchWasm } from './wasm.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
   if (want('frontend')) await benchFrontend();
   if (want('verify')) await benchVerify(repoRoot);
   if (want('cache')) await benchCache(repoRoot);
+  if (want('vm') || want('wasm')) await benchWasm();
 }
 
 main().then(

@@ -7,9 +7,14 @@
 // only the first run pays for the solver); "elided" builds leave out the
 // proved checks, "full" builds keep every check. Times are the best of
 // several interleaved runs of `main`, instantiation included, compilation
-// excluded. Targets: WASM (elided) ≤ 1.2× hand-written JS on the numeric
-// programs; elision ≥ 1.3× faster on check-heavy code (fib: a precondition,
-// a termination measure and three overflow checks per call).
+// excluded (a variant is repeated only while it has used less than 3 s),
+// measured as the process's CPU time (user + system): on a shared
+// machine wall-clock times of 10-50 ms vary by 2× between runs, CPU times by
+// a few per cent. Targets: WASM (elided) ≤ 1.2× hand-written JS on the numeric
+// programs; elision ≥ 1.3× faster on check-heavy code: fib (a precondition,
+// a termination measure and three overflow checks per call) and matmul (loop
+// invariants with quantifiers over the matrices, O(n^2) per iteration when
+// evaluated at run time).
 //
 // Run alone with `npm run bench -- wasm`.
 
@@ -23,6 +28,8 @@ import { runMain } from '../vm/index.js';
 import type { BytecodeProgram } from '../backend/bytecode.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** CPU time after which a variant is not run again. */
+const BUDGET_MS = 3000;
 
 interface Workload {
   readonly name: string;
@@ -125,6 +132,12 @@ function programsDir(): string {
   throw new Error('bench/programs/wasm_*.lm not found');
 }
 
+/** Milliseconds of CPU time used by this process so far. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function best(times: number[]): number {
   return Math.min(...times);
 }
@@ -175,37 +188,38 @@ export async function benchWasm(opts: { runs?: number; vmRuns?: number } = {}): 
     const expected = w.js();
     const runWasm = (m: LoadedWasm): number => {
       const out: string[] = [];
-      const t = performance.now();
+      const t = cpuMs();
       const r = runWasmModule(m, { stdout: (l) => out.push(l) });
-      const ms = performance.now() - t;
+      const ms = cpuMs() - t;
       if (r.kind !== 'ok' || out.join('\n') !== expected.join('\n')) throw new Error(`${w.file} on WASM: ${JSON.stringify(r)} printed ${JSON.stringify(out)}, JS printed ${JSON.stringify(expected)}`);
       return ms;
     };
     const runVm = (p: BytecodeProgram): number => {
       const out: string[] = [];
-      const t = performance.now();
+      const t = cpuMs();
       const r = runMain(p, { stdout: (l) => out.push(l) });
-      const ms = performance.now() - t;
+      const ms = cpuMs() - t;
       if (r.kind !== 'ok' || out.join('\n') !== expected.join('\n')) throw new Error(`${w.file} on the VM: ${r.kind} printed ${JSON.stringify(out)}`);
       return ms;
     };
     const runJs = (): number => {
-      const t = performance.now();
+      const t = cpuMs();
       const out = w.js();
-      const ms = performance.now() - t;
+      const ms = cpuMs() - t;
       if (out.join('\n') !== expected.join('\n')) throw new Error(`${w.file}: JS is not deterministic`);
       return ms;
     };
-    // Interleaved, so that a noisy machine penalises every variant alike.
+    // Interleaved, so that a noisy machine penalises every variant alike. A
+    // variant that has already used its time budget is not repeated (the
+    // run-time evaluation of quantified invariants takes seconds on the VM).
     const times = { js: [] as number[], we: [] as number[], wf: [] as number[], ve: [] as number[], vf: [] as number[] };
+    const again = (xs: number[], limit: number): boolean => xs.length < limit && (xs.length === 0 || xs.reduce((s, v) => s + v, 0) < BUDGET_MS);
     for (let i = 0; i < runs; i++) {
-      times.js.push(runJs());
-      times.we.push(runWasm(wasmElided));
-      times.wf.push(runWasm(wasmFull));
-      if (i < vmRuns) {
-        times.ve.push(runVm(vmElided));
-        times.vf.push(runVm(vmFull));
-      }
+      if (again(times.js, runs)) times.js.push(runJs());
+      if (again(times.we, runs)) times.we.push(runWasm(wasmElided));
+      if (again(times.wf, runs)) times.wf.push(runWasm(wasmFull));
+      if (again(times.ve, vmRuns)) times.ve.push(runVm(vmElided));
+      if (again(times.vf, vmRuns)) times.vf.push(runVm(vmFull));
     }
     rows.push({
       name: w.name,
@@ -223,7 +237,7 @@ export async function benchWasm(opts: { runs?: number; vmRuns?: number } = {}): 
 
   const f = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
   const x = (r: number): string => `${r.toFixed(2)}×`;
-  console.log('\n## WebAssembly backend (best of interleaved runs, ms; ratios to hand-written JS)\n');
+  console.log('\n## WebAssembly backend (CPU ms, best of interleaved runs; ratios to hand-written JS)\n');
   console.log(
     table(
       ['program', 'proved', 'JS', 'WASM elided', '/JS', 'WASM full', '/JS', 'elision speed-up', 'VM elided', 'VM full', 'VM/WASM', 'wasm compile'],
@@ -247,9 +261,10 @@ export async function benchWasm(opts: { runs?: number; vmRuns?: number } = {}): 
   const geo = (xs: number[]): number => Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
   const worst = Math.max(...numeric.map((r) => r.wasmElided / r.js));
   const fib = rows.find((r) => r.name.startsWith('fib'))!;
+  const matmul = rows.find((r) => r.name.startsWith('matmul'))!;
   console.log(
     `\ntargets: WASM elided ≤ 1.20× JS on the numeric programs — worst ${x(worst)}, geometric mean ${x(geo(numeric.map((r) => r.wasmElided / r.js)))}` +
-      `; elision ≥ 1.30× on check-heavy code (fib) — ${x(fib.wasmFull / fib.wasmElided)}`,
+      `; elision ≥ 1.30× on check-heavy code — fib ${x(fib.wasmFull / fib.wasmElided)}, matmul ${x(matmul.wasmFull / matmul.wasmElided)}`,
   );
   return rows;
 }

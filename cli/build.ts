@@ -7,14 +7,15 @@
 // WebAssembly and run `main`, with results shaped like the VM's.
 //
 // Like the rest of cli/, this is where files are written; the backends below
-// are pure.
+// are pure. The WebAssembly backend is imported only when used: loading
+// binaryen takes about half a second, which no other command should pay.
 
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { compileProgram } from '../backend/index.js';
 import type { BytecodeProgram } from '../backend/bytecode.js';
-import { compileWasm, loadWasm, runWasmModule, type WasmRunOptions, type WasmUnsupported } from '../backend/wasm/index.js';
+import type { WasmRunOptions, WasmUnsupported } from '../backend/wasm/index.js';
 import { hasErrors, sortDiagnostics } from '../frontend/diagnostics.js';
 import type { CheckKind, IrProgram } from '../frontend/ir.js';
 import { renderPlain } from '../frontend/render.js';
@@ -43,8 +44,13 @@ export type WasmRunOutcome =
   /** The program uses a construct the WebAssembly backend does not compile yet; nothing ran. */
   | { readonly kind: 'unsupported'; readonly error: WasmUnsupported };
 
+function wasmBackend(): Promise<typeof import('../backend/wasm/index.js')> {
+  return import('../backend/wasm/index.js');
+}
+
 /** Compiles `ir` to WebAssembly with the proved checks elided and runs `main`. */
-export function runWasm(ir: IrProgram, proved: ReadonlySet<number>, opts: WasmRunOptions = {}): WasmRunOutcome {
+export async function runWasm(ir: IrProgram, proved: ReadonlySet<number>, opts: WasmRunOptions = {}): Promise<WasmRunOutcome> {
+  const { compileWasm, loadWasm, runWasmModule } = await wasmBackend();
   const compiled = compileWasm(ir, { proved });
   if (!compiled.ok) return { kind: 'unsupported', error: compiled.error };
   const r = runWasmModule(loadWasm(compiled.module), opts);
@@ -318,6 +324,7 @@ export async function cmdBuild(file: string, opts: BuildOptions): Promise<number
 
   let bytes: Uint8Array;
   if (opts.target === 'wasm') {
+    const { compileWasm } = await wasmBackend();
     const compiled = compileWasm(ir, { proved });
     if (!compiled.ok) {
       err(unsupportedMessage(compiled.error, c.files));

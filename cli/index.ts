@@ -14,6 +14,7 @@ import { renderResults } from '../reports/text.js';
 import { closeSolver, compile, DEFAULT_CACHE_DIR, solverIdentity, verifyCompiled } from './pipeline.js';
 import { makeProgress } from './progress.js';
 import { registerFuzz } from './fuzz.js';
+import { registerBuild } from './build.js';
 import { serializeJson, serializeSarif, toAuditHtml, toAuditMarkdown, toJson, toSarif } from '../reports/index.js';
 import type { InferredItem, ReportInput, TrustedItem } from '../reports/index.js';
 import type { CheckResult } from '../verifier/verify.js';
@@ -331,6 +332,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   registerFuzz(program, (exit) => {
     result = Promise.resolve(exit);
+  });
+  registerBuild(program, (exit) => {
+    result = exit;
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -24,7 +24,9 @@ export interface CheckResult {
 
 /** Resolves and type-checks the modules of a program (in dependency order, root last). */
 export function checkProgram(modules: readonly LoadedModule[]): CheckResult {
-  const ctx = new Ctx();
+  let sourceLength = 0;
+  for (const m of modules) sourceLength += m.ast.span.end;
+  const ctx = new Ctx(sourceLength);
   let collected: Collected | null = null;
   try {
     collected = collectDeclarations(ctx, modules);

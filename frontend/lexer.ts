@@ -329,9 +329,17 @@ class Lexer {
         case 32: // space
         case 9: // tab
         case 13: // carriage return
-        case 12: // form feed
-          this.pos++;
+        case 12: {
+          // form feed; a run of blanks (indentation) in one go
+          let p = start + 1;
+          while (p < n) {
+            const d = code.charCodeAt(p);
+            if (d === 32 || d === 9 || d === 13 || d === 12) p++;
+            else break;
+          }
+          this.pos = p;
           continue;
+        }
         case 10: // newline
           this.pos++;
           this.newline(start);
@@ -749,14 +757,13 @@ class Lexer {
       }
       if (digits === 0 || prevUnderscore) ok = false;
       i = this.trailingIdent(i);
-      const text = code.slice(start, i);
       this.pos = i;
       if (!ok || i !== start + 2 + countRadixChars(code, start + 2, i, radix)) {
-        this.error('E0003', start, i, [text]);
+        this.error('E0003', start, i, [code.slice(start, i)]);
         this.push(T.Int, start, i);
         return;
       }
-      this.pushInt(start, i, text);
+      this.pushInt(start, i);
       return;
     }
     // Decimal.
@@ -786,14 +793,13 @@ class Lexer {
     if (end !== i) ok = false;
     i = end;
     this.pos = i;
-    const text = code.slice(start, i);
     if (!ok) {
-      this.error('E0003', start, i, [text]);
+      this.error('E0003', start, i, [code.slice(start, i)]);
       this.push(isFloat ? T.Float : T.Int, start, i);
       return;
     }
     if (isFloat) this.push(T.Float, start, i);
-    else this.pushInt(start, i, text);
+    else this.pushInt(start, i);
   }
 
   /** Digits and underscores from `i` (no doubled underscores); returns the end. */
@@ -821,29 +827,63 @@ class Lexer {
     return i;
   }
 
-  private pushInt(start: number, end: number, text: string): void {
+  private pushInt(start: number, end: number): void {
     // Literals shorter than 18 characters (`0x` and 16 hex digits) are below 2^63.
-    if (text.length >= 18 && intLiteralValue(text) > INT_LIMIT) this.error('E0005', start, end, [text]);
+    if (end - start >= 18) {
+      const text = this.code.slice(start, end);
+      if (intLiteralValue(text) > INT_LIMIT) this.error('E0005', start, end, [text]);
+    }
     this.push(T.Int, start, end);
   }
 
 }
 
-/** Keyword codes grouped by first character, so most identifiers are ruled out at once. */
-const KEYWORDS_BY_FIRST: (number[] | undefined)[] = [];
-for (const kw of KEYWORD_LIST) (KEYWORDS_BY_FIRST[kw.charCodeAt(0)] ??= []).push(kindCode(kw));
+/**
+ * Keyword lookup without strings: the characters of a word of 2 to 9
+ * characters, packed 7 bits each into three 21-bit words, identify it
+ * exactly; a multiplicative hash of them (collision-free over the keywords)
+ * picks the only keyword it can be, and comparing the packed words settles it.
+ */
+const KEYWORD_SLOTS = new Uint8Array(128);
+const KEYWORD_WORDS = new Int32Array(TOKEN_KINDS.length * 3);
+
+function keywordSlot(w0: number, w1: number, w2: number): number {
+  return Math.imul(w0 ^ Math.imul(w1, 0x8f16a831) ^ Math.imul(w2, 0x19046ca9), 0xf3b3f22f) >>> 25;
+}
+
+{
+  for (const kw of KEYWORD_LIST) {
+    const k = kindCode(kw);
+    const w = [0, 0, 0];
+    for (let i = 0; i < kw.length; i++) w[(i / 3) | 0]! |= kw.charCodeAt(i) << (7 * (i % 3));
+    // The length goes into the last word, so `in` and `int` differ (`t` is never 0).
+    const slot = keywordSlot(w[0]!, w[1]!, w[2]! | (kw.length << 21));
+    if (KEYWORD_SLOTS[slot] !== 0) throw new Error(`keyword hash collision: ${kw}`);
+    KEYWORD_SLOTS[slot] = k;
+    KEYWORD_WORDS[k * 3] = w[0]!;
+    KEYWORD_WORDS[k * 3 + 1] = w[1]!;
+    KEYWORD_WORDS[k * 3 + 2] = w[2]! | (kw.length << 21);
+  }
+}
 
 /** The code of the keyword spelled by `code[start, end)`, or -1. */
 function keywordAt(code: string, start: number, end: number): number {
   const len = end - start;
   if (len < 2 || len > 9) return -1;
-  const candidates = KEYWORDS_BY_FIRST[code.charCodeAt(start)];
-  if (candidates === undefined) return -1;
-  for (let k = 0; k < candidates.length; k++) {
-    const kw = TOKEN_KINDS[candidates[k]!]!;
-    if (kw.length === len && code.startsWith(kw, start)) return candidates[k]!;
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  for (let i = 0; i < len; i++) {
+    const c = code.charCodeAt(start + i);
+    if (c >= 128) return -1;
+    if (i < 3) w0 |= c << (7 * i);
+    else if (i < 6) w1 |= c << (7 * (i - 3));
+    else w2 |= c << (7 * (i - 6));
   }
-  return -1;
+  w2 |= len << 21;
+  const k = KEYWORD_SLOTS[keywordSlot(w0, w1, w2)]!;
+  if (k === 0 || KEYWORD_WORDS[k * 3] !== w0 || KEYWORD_WORDS[k * 3 + 1] !== w1 || KEYWORD_WORDS[k * 3 + 2] !== w2) return -1;
+  return k;
 }
 
 /**
@@ -857,7 +897,7 @@ export function tokenValue(code: string, kindCode: number, start: number, end: n
     case T.Ident:
       return code.slice(start, end);
     case T.Int:
-      return intLiteralValue(code.slice(start, end));
+      return intValueAt(code, start, end);
     case T.Float: {
       const text = code.slice(start, end);
       const v = Number(text.indexOf('_') >= 0 ? text.replace(/_/g, '') : text);
@@ -880,6 +920,24 @@ export function tokenValue(code: string, kindCode: number, start: number, end: n
 
 /** Small literals share one bigint each (bigints are immutable values). */
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+
+/** `intLiteralValue(code.slice(start, end))`, without making the string for short decimal literals. */
+export function intValueAt(code: string, start: number, end: number): bigint {
+  if (end - start <= 15) {
+    let v = 0;
+    let ok = end > start;
+    for (let i = start; i < end; i++) {
+      const c = code.charCodeAt(i);
+      if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+      else if (c !== 95) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return v < SMALL_BIGINTS.length ? SMALL_BIGINTS[v]! : BigInt(v);
+  }
+  return intLiteralValue(code.slice(start, end));
+}
 
 /** The value of an Int literal's text (`1_000`, `0xFF`, …); 0 when it is malformed. */
 export function intLiteralValue(text: string): bigint {

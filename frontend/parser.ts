@@ -14,7 +14,7 @@ import type * as A from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { diag, sortDiagnostics } from './diagnostics.js';
 import type { TokenBuffer, TokenKind } from './lexer.js';
-import { describeKind, INT_LIMIT, kindCode, lexToBuffer, T, TOKEN_KINDS, tokenValue } from './lexer.js';
+import { describeKind, INT_LIMIT, intValueAt, kindCode, lexToBuffer, T, TOKEN_KINDS, tokenValue } from './lexer.js';
 import type { SourceFile, Span } from './span.js';
 
 /** A token, as its index in the token arrays. */
@@ -81,12 +81,28 @@ for (const [op, prec] of Object.entries({
 }
 
 /**
- * An array with no spare capacity. Arrays built by `push` keep room for 16
- * more elements; most AST lists hold one or two, and the tree of a large
- * program is retained, so the slack would dominate its size.
+ * What a comma-separated `sequence` holds (a switch instead of a closure per
+ * list, so parsing a list allocates nothing but the list).
  */
-function exact<Item>(xs: Item[]): Item[] {
-  return xs.length === 0 ? xs : xs.slice();
+const enum Item {
+  Expr,
+  Type,
+  Param,
+  Arg,
+  TypeParamName,
+  HandlerParamName,
+  EffectRef,
+  VariantField,
+  CtorPatternArg,
+  CtorPatternArgTyped,
+  Pattern,
+  PatternTyped,
+}
+
+/** Does `code` hold `text` at `start`? */
+function sameText(code: string, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (code.charCodeAt(start + i) !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Tokens that start a declaration (and so cannot start a statement). */
@@ -137,7 +153,25 @@ class Parser {
   private depthReported = false;
   /** Index of an Int token directly under unary minus (where 2^63 is allowed). */
   private negatedInt = -1;
-  private readonly names = new Map<string, string>();
+  /**
+   * The items of the lists being built, on one stack: a list pushes its items
+   * and takes them off as one exact-size array (`list`). Arrays grown by
+   * `push` keep room for 16 more elements; most AST lists hold one or two,
+   * and the tree of a large program is retained, so the slack would dominate
+   * its size. Entries above `itemTop` are stale.
+   */
+  private readonly items: unknown[] = [];
+  private itemTop = 0;
+  /** The `decreases` clause found by the last `parseLoopSpecs`. */
+  private loopDecreases: A.Expr | null = null;
+  /** The `..spread` of the argument list being parsed. */
+  private spread: A.Expr | null = null;
+  /** The `..spread` of the argument list `parseArgs` just finished. */
+  private lastSpread: A.Expr | null = null;
+  /** Interned names (see `name`): an open-addressing table of hashes and strings; hash 0 marks a free slot. */
+  private nameHashes = new Int32Array(1024);
+  private nameStrings: string[] = new Array<string>(1024).fill('');
+  private nameCount = 0;
 
   constructor(file: SourceFile, tokens: TokenBuffer) {
     this.codes = tokens.codes;
@@ -223,14 +257,71 @@ class Parser {
   /**
    * The name of an identifier token. Names are interned, so each distinct
    * name is one string in the tree (and its hash is computed once for the
-   * symbol tables of later stages).
+   * symbol tables of later stages). The table is looked up by the token's
+   * characters, so a name seen before costs no new string.
    */
   private name(t: Tok): string {
-    const s = this.code.slice(this.starts[t]!, this.ends[t]!);
-    const known = this.names.get(s);
-    if (known !== undefined) return known;
-    this.names.set(s, s);
+    const code = this.code;
+    const start = this.starts[t]!;
+    const end = this.ends[t]!;
+    const len = end - start;
+    let h = len | 0;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ code.charCodeAt(i), 0x01000193);
+    h = h === 0 ? 1 : h;
+    const hashes = this.nameHashes;
+    const mask = hashes.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const hs = hashes[slot]!;
+      if (hs === 0) break;
+      if (hs === h) {
+        const known = this.nameStrings[slot]!;
+        if (known.length === len && sameText(code, start, known)) return known;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const s = code.slice(start, end);
+    hashes[slot] = h;
+    this.nameStrings[slot] = s;
+    if (++this.nameCount * 2 > mask) this.growNames();
     return s;
+  }
+
+  private growNames(): void {
+    const oldHashes = this.nameHashes;
+    const oldStrings = this.nameStrings;
+    const size = oldHashes.length * 2;
+    const hashes = new Int32Array(size);
+    const strings = new Array<string>(size).fill('');
+    const mask = size - 1;
+    for (let i = 0; i < oldHashes.length; i++) {
+      const h = oldHashes[i]!;
+      if (h === 0) continue;
+      let slot = h & mask;
+      while (hashes[slot] !== 0) slot = (slot + 1) & mask;
+      hashes[slot] = h;
+      strings[slot] = oldStrings[i]!;
+    }
+    this.nameHashes = hashes;
+    this.nameStrings = strings;
+  }
+
+  /** The value of an Int token (no string is made for short literals). */
+  private intValue(t: Tok): bigint {
+    return intValueAt(this.code, this.starts[t]!, this.ends[t]!);
+  }
+
+  // ------------------------------------------------------------ lists
+
+  private pushItem(x: unknown): void {
+    this.items[this.itemTop++] = x;
+  }
+
+  /** The items pushed since `mark` (an earlier `itemTop`), as an exact-size array; takes them off the stack. */
+  private list<X>(mark: number): X[] {
+    const top = this.itemTop;
+    this.itemTop = mark;
+    return (top === mark ? [] : this.items.slice(mark, top)) as X[];
   }
 
   /** The value of a token (identifier name, literal value, string text); see `tokenValue`. */
@@ -400,7 +491,7 @@ class Parser {
    * Trailing commas are allowed. On a malformed element it skips to the next
    * comma or the closer at the same nesting, or gives up at the end of the line.
    */
-  private sequence<Item>(closer: T, item: () => Item | null, out: Item[]): void {
+  private sequence(closer: T, item: Item): void {
     for (;;) {
       const t = this.peek();
       if (this.kindOf(t) === closer) {
@@ -411,8 +502,8 @@ class Parser {
         this.expected(`\`${K[closer]}\``);
         return;
       }
-      const x = item();
-      if (x !== null) out.push(x);
+      const x = this.sequenceItem(item);
+      if (x !== null) this.pushItem(x);
       const u = this.peek();
       if (this.kindOf(u) === T.Comma) {
         this.advance();
@@ -424,6 +515,36 @@ class Parser {
       }
       this.expected(`\`,\` or \`${K[closer]}\``);
       if (!this.recoverInSequence(closer)) return;
+    }
+  }
+
+  /** One element of a `sequence` (null: nothing to add to the list). */
+  private sequenceItem(item: Item): unknown {
+    switch (item) {
+      case Item.Expr:
+        return this.parseExpr();
+      case Item.Type:
+        return this.parseType();
+      case Item.Param:
+        return this.parseParam();
+      case Item.Arg:
+        return this.parseArgOrSpread();
+      case Item.TypeParamName:
+        return this.ident('a type parameter name');
+      case Item.HandlerParamName:
+        return this.ident('a parameter name');
+      case Item.EffectRef:
+        return this.parseEffectRef();
+      case Item.VariantField:
+        return this.parseVariantField();
+      case Item.CtorPatternArg:
+        return this.parseCtorPatternArg(false);
+      case Item.CtorPatternArgTyped:
+        return this.parseCtorPatternArg(true);
+      case Item.Pattern:
+        return this.parsePattern(false);
+      case Item.PatternTyped:
+        return this.parsePattern(true);
     }
   }
 
@@ -468,7 +589,7 @@ class Parser {
   // ------------------------------------------------------------ module and declarations
 
   parseModule(): A.Module {
-    const decls: A.Decl[] = [];
+    const mark = this.itemTop;
     for (;;) {
       this.skipNewlines();
       if (this.at(T.EOF)) break;
@@ -477,7 +598,7 @@ class Parser {
       this.suspect = null;
       const before = this.pos;
       const d = this.parseDecl();
-      if (d !== null) decls.push(d);
+      if (d !== null) this.pushItem(d);
       if (this.pos === before) this.advance();
       // A declaration ends its line.
       if (!this.atLineStart() && !this.at(T.EOF)) {
@@ -488,7 +609,7 @@ class Parser {
         }
       }
     }
-    return { kind: 'Module', file: this.path, decls: exact(decls), span: this.span(0, this.code.length) };
+    return { kind: 'Module', file: this.path, decls: this.list(mark), span: this.span(0, this.code.length) };
   }
 
   /** Skips to the next line that starts with a declaration keyword. */
@@ -547,24 +668,31 @@ class Parser {
   }
 
   private parseTypeParams(): A.Ident[] {
-    const out: A.Ident[] = [];
-    if (!this.eat(T.LBracket)) return out;
-    this.sequence(T.RBracket, () => this.ident('a type parameter name'), out);
-    return exact(out);
+    if (!this.eat(T.LBracket)) return [];
+    const mark = this.itemTop;
+    this.sequence(T.RBracket, Item.TypeParamName);
+    return this.list(mark);
   }
 
   private parseCell(start: number, mods: Mods, inEffect: boolean): A.CellDecl {
     const kw = this.advance(); // `cell`
     const name = this.ident('a cell name');
     const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
-    const params: A.Param[] = [];
-    if (this.eat(T.LParen)) this.sequence(T.RParen, () => this.parseParam(), params);
-    else this.expected('`(`');
+    let params: A.Param[];
+    if (this.eat(T.LParen)) {
+      const mark = this.itemTop;
+      this.sequence(T.RParen, Item.Param);
+      params = this.list(mark);
+    } else {
+      this.expected('`(`');
+      params = [];
+    }
     const ret = this.eat(T.Arrow) ? this.parseType() : null;
     const effects = this.at(T.Slash) ? this.parseEffectRow() : [];
     this.endLine();
-    const requires: A.Expr[] = [];
-    const ensures: A.Expr[] = [];
+    // Requires and ensures clauses may interleave: collect them apart.
+    let requires: A.Expr[] | null = null;
+    let ensures: A.Expr[] | null = null;
     let decreases: A.Expr | null = null;
     for (;;) {
       this.skipNewlines();
@@ -572,11 +700,11 @@ class Parser {
       if (this.kindOf(t) === T.Requires) {
         this.advance();
         this.panic = false;
-        requires.push(this.parseExpr());
+        (requires ??= []).push(this.parseExpr());
       } else if (this.kindOf(t) === T.Ensures) {
         this.advance();
         this.panic = false;
-        ensures.push(this.parseExpr());
+        (ensures ??= []).push(this.parseExpr());
       } else if (this.kindOf(t) === T.Decreases) {
         this.advance();
         this.panic = false;
@@ -598,11 +726,11 @@ class Parser {
       pure: mods.pure !== null,
       extern: mods.extern !== null,
       typeParams,
-      params: exact(params),
+      params,
       ret,
-      effects: exact(effects),
-      requires: exact(requires),
-      ensures: exact(ensures),
+      effects,
+      requires: requires === null ? [] : requires.slice(),
+      ensures: ensures === null ? [] : ensures.slice(),
       decreases,
       body,
       span: this.from(start),
@@ -643,15 +771,14 @@ class Parser {
 
   private parseEffectRow(): A.EffectRef[] {
     this.advance(); // `/`
-    const out: A.EffectRef[] = [];
     if (this.eat(T.LBrace)) {
-      this.sequence(T.RBrace, () => this.parseEffectRef(), out);
-    } else if (this.at(T.Ident)) {
-      out.push(this.parseEffectRef());
-    } else {
-      this.expected('`{`');
+      const mark = this.itemTop;
+      this.sequence(T.RBrace, Item.EffectRef);
+      return this.list(mark);
     }
-    return out;
+    if (this.at(T.Ident)) return [this.parseEffectRef()];
+    this.expected('`{`');
+    return [];
   }
 
   private parseEffectRef(): A.EffectRef {
@@ -674,7 +801,7 @@ class Parser {
     const name = this.ident('a record name');
     const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
     this.endLine();
-    const fields: A.FieldDecl[] = [];
+    const mark = this.itemTop;
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
@@ -685,10 +812,11 @@ class Parser {
       let type: A.TypeExpr;
       if (!this.expect(T.Colon)) type = this.errorType(this.lastEnd);
       else type = this.parseType();
-      fields.push({ kind: 'Field', name: fname, type, span: this.from(this.starts[t]!) });
+      this.pushItem({ kind: 'Field', name: fname, type, span: this.from(this.starts[t]!) });
       this.endLine();
       if (this.pos === before) this.advance();
     }
+    const fields = this.list<A.FieldDecl>(mark);
     this.expectEnd(kw, 'record');
     return {
       kind: 'Record',
@@ -696,7 +824,7 @@ class Parser {
       pub: mods.pub !== null,
       linear: mods.linear !== null,
       typeParams,
-      fields: exact(fields),
+      fields,
       span: this.from(start),
     };
   }
@@ -706,7 +834,7 @@ class Parser {
     const name = this.ident('an enum name');
     const typeParams = this.at(T.LBracket) ? this.parseTypeParams() : [];
     this.endLine();
-    const variants: A.VariantDecl[] = [];
+    const mark = this.itemTop;
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
@@ -714,29 +842,30 @@ class Parser {
       this.panic = false;
       const before = this.pos;
       const vname = this.ident('a variant name');
-      const fields: { name: A.Ident | null; type: A.TypeExpr; span: Span }[] = [];
+      let fields: A.VariantDecl['fields'] = [];
       if (this.eat(T.LParen)) {
-        this.sequence(
-          T.RParen,
-          () => {
-            const fstart = this.starts[this.pos]!;
-            let fname: A.Ident | null = null;
-            if (this.at(T.Ident) && this.peekAt(1) === T.Colon) {
-              fname = this.ident('a field name');
-              this.advance();
-            }
-            const type = this.parseType();
-            return { name: fname, type, span: this.from(fstart) };
-          },
-          fields,
-        );
+        const fmark = this.itemTop;
+        this.sequence(T.RParen, Item.VariantField);
+        fields = this.list(fmark);
       }
-      variants.push({ kind: 'Variant', name: vname, fields: exact(fields), span: this.from(this.starts[t]!) });
+      this.pushItem({ kind: 'Variant', name: vname, fields, span: this.from(this.starts[t]!) });
       this.endLine();
       if (this.pos === before) this.advance();
     }
+    const variants = this.list<A.VariantDecl>(mark);
     this.expectEnd(kw, 'enum');
-    return { kind: 'Enum', name, pub: mods.pub !== null, typeParams, variants: exact(variants), span: this.from(start) };
+    return { kind: 'Enum', name, pub: mods.pub !== null, typeParams, variants, span: this.from(start) };
+  }
+
+  private parseVariantField(): A.VariantDecl['fields'][number] {
+    const fstart = this.starts[this.pos]!;
+    let fname: A.Ident | null = null;
+    if (this.at(T.Ident) && this.peekAt(1) === T.Colon) {
+      fname = this.ident('a field name');
+      this.advance();
+    }
+    const type = this.parseType();
+    return { name: fname, type, span: this.from(fstart) };
   }
 
   private parseTypeAlias(start: number, mods: Mods): A.TypeAliasDecl {
@@ -753,7 +882,7 @@ class Parser {
     const kw = this.advance();
     const name = this.ident('an effect name');
     this.endLine();
-    const ops: A.CellDecl[] = [];
+    const mark = this.itemTop;
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
@@ -765,10 +894,11 @@ class Parser {
         this.skipLine();
         continue;
       }
-      ops.push(this.parseCell(this.starts[t]!, { pub: null, pure: null, extern: null, linear: null }, true));
+      this.pushItem(this.parseCell(this.starts[t]!, { pub: null, pure: null, extern: null, linear: null }, true));
     }
+    const ops = this.list<A.CellDecl>(mark);
     this.expectEnd(kw, 'effect');
-    return { kind: 'Effect', name, pub: mods.pub !== null, ops: exact(ops), span: this.from(start) };
+    return { kind: 'Effect', name, pub: mods.pub !== null, ops, span: this.from(start) };
   }
 
   private parseTypestate(start: number): A.TypestateDecl {
@@ -780,9 +910,10 @@ class Parser {
     let finals: A.Ident[] = [];
     const transitions: A.TypestateTransition[] = [];
     const identList = (): A.Ident[] => {
-      const out = [this.ident('a state name')];
-      while (this.eat(T.Comma) || this.eat(T.Pipe)) out.push(this.ident('a state name'));
-      return exact(out);
+      const mark = this.itemTop;
+      this.pushItem(this.ident('a state name'));
+      while (this.eat(T.Comma) || this.eat(T.Pipe)) this.pushItem(this.ident('a state name'));
+      return this.list(mark);
     };
     for (;;) {
       this.skipNewlines();
@@ -835,7 +966,7 @@ class Parser {
       initial = states.length > 0 ? states[0]! : this.errorIdent(name.span.end);
     }
     this.expectEnd(kw, 'typestate');
-    return { kind: 'Typestate', name, states, initial, finals, transitions: exact(transitions), span: this.from(start) };
+    return { kind: 'Typestate', name, states, initial, finals, transitions: transitions.slice(), span: this.from(start) };
   }
 
   private parseImport(start: number): A.ImportDecl {
@@ -845,13 +976,13 @@ class Parser {
     if (this.expect(T.Colon)) {
       if (this.eat(T.Star)) items = '*';
       else {
-        const list: A.ImportItem[] = [];
+        const mark = this.itemTop;
         do {
           const name = this.ident('an imported name');
           const alias = this.eat(T.As) ? this.ident('an alias name') : null;
-          list.push({ name, alias });
+          this.pushItem({ name, alias });
         } while (this.eat(T.Comma));
-        items = exact(list);
+        items = this.list(mark);
       }
     }
     return { kind: 'Import', module, items, span: this.from(start) };
@@ -878,9 +1009,10 @@ class Parser {
     const start = this.starts[this.pos]!;
     const first = this.parsePostfixType();
     if (!this.at(T.Pipe)) return first;
-    const members = [first];
-    while (this.eat(T.Pipe)) members.push(this.parsePostfixType());
-    return { kind: 'TUnion', members: exact(members), span: this.from(start) };
+    const mark = this.itemTop;
+    this.pushItem(first);
+    while (this.eat(T.Pipe)) this.pushItem(this.parsePostfixType());
+    return { kind: 'TUnion', members: this.list(mark), span: this.from(start) };
   }
 
   private parsePostfixType(): A.TypeExpr {
@@ -897,11 +1029,15 @@ class Parser {
     const t = this.peek();
     if (this.kindOf(t) === T.Ident) {
       const name = this.dottedIdent('a type');
-      const args: A.TypeExpr[] = [];
-      if (this.eat(T.LBracket)) this.sequence(T.RBracket, () => this.parseType(), args);
+      let args: A.TypeExpr[] = [];
+      if (this.eat(T.LBracket)) {
+        const mark = this.itemTop;
+        this.sequence(T.RBracket, Item.Type);
+        args = this.list(mark);
+      }
       // A plain name shares its identifier's span.
       if (args.length === 0) return { kind: 'TName', name, args, span: name.span };
-      return { kind: 'TName', name, args: exact(args), span: this.from(this.starts[t]!) };
+      return { kind: 'TName', name, args, span: this.from(this.starts[t]!) };
     }
     if (this.kindOf(t) === T.Null) {
       this.advance();
@@ -915,10 +1051,11 @@ class Parser {
         this.close(T.RParen);
         return first;
       }
-      const elems = [first];
+      const mark = this.itemTop;
+      this.pushItem(first);
       this.advance();
-      this.sequence(T.RParen, () => this.parseType(), elems);
-      return { kind: 'TTuple', elems: exact(elems), span: this.from(this.starts[t]!) };
+      this.sequence(T.RParen, Item.Type);
+      return { kind: 'TTuple', elems: this.list(mark), span: this.from(this.starts[t]!) };
     }
     this.error('E0015', this.hereSpan(), [this.describe(t)]);
     if (!this.isStructural(this.kindOf(t)) && !isDeclStart(this.kindOf(t))) this.advance();
@@ -933,13 +1070,13 @@ class Parser {
    * column also ends the block.
    */
   private parseBlock(terms: number, minColumn: number): A.Block {
-    const stmts: A.Stmt[] = [];
     this.skipNewlines();
     const start = this.starts[this.pos]!;
     if (!this.enter()) {
       this.depth--;
-      return { kind: 'Block', stmts, span: this.span(start, start) };
+      return { kind: 'Block', stmts: [], span: this.span(start, start) };
     }
+    const mark = this.itemTop;
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
@@ -964,14 +1101,15 @@ class Parser {
       }
       const before = this.pos;
       const s = this.parseStatement();
-      if (s !== null) stmts.push(s);
+      if (s !== null) this.pushItem(s);
       this.endLine();
       if (this.pos === before) this.advance();
     }
     this.depth--;
+    const stmts = this.list<A.Stmt>(mark);
     const span =
       stmts.length > 0 ? this.span(stmts[0]!.span.start, stmts[stmts.length - 1]!.span.end) : this.span(start, start);
-    return { kind: 'Block', stmts: exact(stmts), span };
+    return { kind: 'Block', stmts, span };
   }
 
   private atStatementEnd(): boolean {
@@ -1051,8 +1189,9 @@ class Parser {
     return { kind: 'Let', pattern, mutable, type, init, span: this.from(this.starts[kw]!) };
   }
 
-  private parseLoopSpecs(): { invariants: A.Expr[]; decreases: A.Expr | null } {
-    const invariants: A.Expr[] = [];
+  /** The `invariant` clauses of a loop (as a list) and its `decreases` clause (in `loopDecreases`). */
+  private parseLoopSpecs(): A.Expr[] {
+    const mark = this.itemTop;
     let decreases: A.Expr | null = null;
     for (;;) {
       this.skipNewlines();
@@ -1060,7 +1199,7 @@ class Parser {
       if (this.kindOf(t) === T.Invariant) {
         this.advance();
         this.panic = false;
-        invariants.push(this.parseExpr());
+        this.pushItem(this.parseExpr());
       } else if (this.kindOf(t) === T.Decreases) {
         this.advance();
         this.panic = false;
@@ -1070,14 +1209,16 @@ class Parser {
       } else break;
       this.endLine();
     }
-    return { invariants: exact(invariants), decreases };
+    this.loopDecreases = decreases;
+    return this.list(mark);
   }
 
   private parseWhile(): A.WhileStmt {
     const kw = this.advance();
     const cond = this.parseExpr();
     this.endLine();
-    const { invariants, decreases } = this.parseLoopSpecs();
+    const invariants = this.parseLoopSpecs();
+    const decreases = this.loopDecreases;
     const body = this.parseBlock(STOP_END, -1);
     this.expectEnd(kw, 'while');
     return { kind: 'While', cond, invariants, decreases, body, span: this.from(this.starts[kw]!) };
@@ -1090,7 +1231,8 @@ class Parser {
     if (!this.expect(T.In)) iterable = this.errorName(this.lastEnd);
     else iterable = this.parseExpr();
     this.endLine();
-    const { invariants, decreases } = this.parseLoopSpecs();
+    const invariants = this.parseLoopSpecs();
+    const decreases = this.loopDecreases;
     const body = this.parseBlock(STOP_END, -1);
     this.expectEnd(kw, 'for');
     return { kind: 'For', pattern, iterable, invariants, decreases, body, span: this.from(this.starts[kw]!) };
@@ -1159,8 +1301,8 @@ class Parser {
       switch (this.kindOf(t)) {
         case T.LParen: {
           this.advance();
-          const { args, spread } = this.parseArgs();
-          e = { kind: 'Call', callee: e, args, spread, span: this.from(start) };
+          const args = this.parseArgs();
+          e = { kind: 'Call', callee: e, args, spread: this.lastSpread, span: this.from(start) };
           continue;
         }
         case T.LBracket: {
@@ -1201,26 +1343,30 @@ class Parser {
     }
   }
 
-  /** Arguments after `(` up to and including `)`. */
-  private parseArgs(): { args: A.Arg[]; spread: A.Expr | null } {
-    const args: A.Arg[] = [];
-    let spread: A.Expr | null = null;
-    this.sequence(
-      T.RParen,
-      () => {
-        const t = this.peek();
-        if (this.kindOf(t) === T.DotDot) {
-          this.advance();
-          const e = this.parseExpr();
-          if (spread === null) spread = e;
-          else this.error('E0021', this.tokSpan(t), ['..', 'per call']);
-          return null;
-        }
-        return this.parseArg();
-      },
-      args,
-    );
-    return { args: exact(args), spread };
+  /** Arguments after `(` up to and including `)`; the `..spread`, if any, is left in `this.spread`. */
+  private parseArgs(): A.Arg[] {
+    const outer = this.spread;
+    this.spread = null;
+    const mark = this.itemTop;
+    this.sequence(T.RParen, Item.Arg);
+    const args = this.list<A.Arg>(mark);
+    // Arguments may contain calls of their own: restore the enclosing list's spread after reading ours.
+    const spread = this.spread;
+    this.spread = outer;
+    this.lastSpread = spread;
+    return args;
+  }
+
+  private parseArgOrSpread(): A.Arg | null {
+    const t = this.peek();
+    if (this.kindOf(t) === T.DotDot) {
+      this.advance();
+      const e = this.parseExpr();
+      if (this.spread === null) this.spread = e;
+      else this.error('E0021', this.tokSpan(t), ['..', 'per call']);
+      return null;
+    }
+    return this.parseArg();
   }
 
   private parseArg(): A.Arg {
@@ -1253,7 +1399,7 @@ class Parser {
     switch (this.kindOf(t)) {
       case T.Int: {
         this.advance();
-        const value = this.value(t) as bigint;
+        const value = this.intValue(t);
         if (value === INT_LIMIT && this.negatedInt !== this.pos - 1) {
           this.error('E0005', this.tokSpan(t), [this.code.slice(this.starts[t]!, this.ends[t]!)]);
         }
@@ -1285,9 +1431,9 @@ class Parser {
         return this.parseParenOrTuple();
       case T.LBracket: {
         this.advance();
-        const elems: A.Expr[] = [];
-        this.sequence(T.RBracket, () => this.parseExpr(), elems);
-        return { kind: 'List', elems: exact(elems), span: this.from(this.starts[t]!) };
+        const mark = this.itemTop;
+        this.sequence(T.RBracket, Item.Expr);
+        return { kind: 'List', elems: this.list(mark), span: this.from(this.starts[t]!) };
       }
       case T.If:
         this.advance();
@@ -1335,21 +1481,21 @@ class Parser {
 
   private parseInterpolated(): A.StringLit {
     const first = this.advance();
-    const parts: (string | A.Expr)[] = [];
+    const mark = this.itemTop;
     const head = this.value(first) as string;
-    if (head !== '') parts.push(head);
+    if (head !== '') this.pushItem(head);
     for (;;) {
       const t = this.peek();
       if (this.kindOf(t) === T.StrMid || this.kindOf(t) === T.StrEnd) {
         this.error('E0011', this.tokSpan(t), ['`}`']);
       } else {
-        parts.push(this.parseExpr());
+        this.pushItem(this.parseExpr());
       }
       const u = this.peek();
       if (this.kindOf(u) === T.StrMid || this.kindOf(u) === T.StrEnd) {
         this.advance();
         const text = this.value(u) as string;
-        if (text !== '') parts.push(text);
+        if (text !== '') this.pushItem(text);
         if (this.kindOf(u) === T.StrEnd) break;
         continue;
       }
@@ -1358,10 +1504,10 @@ class Parser {
       if (!this.skipToStringPart()) break;
       const v = this.advance();
       const text = this.value(v) as string;
-      if (text !== '') parts.push(text);
+      if (text !== '') this.pushItem(text);
       if (this.kindOf(v) === T.StrEnd) break;
     }
-    return { kind: 'String', parts: exact(parts), raw: false, span: this.from(this.starts[first]!) };
+    return { kind: 'String', parts: this.list(mark), raw: false, span: this.from(this.starts[first]!) };
   }
 
   /** Skips to the StrMid/StrEnd of the current string (not consumed); false if the line ends first. */
@@ -1388,9 +1534,10 @@ class Parser {
       return first;
     }
     this.advance();
-    const elems = [first];
-    this.sequence(T.RParen, () => this.parseExpr(), elems);
-    return { kind: 'Tuple', elems: exact(elems), span: this.from(this.starts[open]!) };
+    const mark = this.itemTop;
+    this.pushItem(first);
+    this.sequence(T.RParen, Item.Expr);
+    return { kind: 'Tuple', elems: this.list(mark), span: this.from(this.starts[open]!) };
   }
 
   /** After `if` (or `else if`): condition, then-block, else part; the chain's single `end`. */
@@ -1416,7 +1563,7 @@ class Parser {
     const kw = this.advance();
     const scrutinee = this.parseExpr();
     this.endLine();
-    const arms: A.MatchArm[] = [];
+    const mark = this.itemTop;
     for (;;) {
       this.skipNewlines();
       const t = this.peek();
@@ -1424,11 +1571,12 @@ class Parser {
       if (k === T.End || k === T.EOF || k === T.Else || k === T.With || isDeclStart(k)) break;
       this.panic = false;
       const before = this.pos;
-      arms.push(this.parseArm(this.column(t)));
+      this.pushItem(this.parseArm(this.column(t)));
       if (this.pos === before) this.advance();
     }
+    const arms = this.list<A.MatchArm>(mark);
     this.expectEnd(kw, 'match');
-    return { kind: 'Match', scrutinee, arms: exact(arms), span: this.from(this.starts[kw]!) };
+    return { kind: 'Match', scrutinee, arms, span: this.from(this.starts[kw]!) };
   }
 
   private parseArm(column: number): A.MatchArm {
@@ -1459,7 +1607,7 @@ class Parser {
     const kw = this.advance();
     this.endLine();
     const body = this.parseBlock(STOP_WITH | STOP_END, -1);
-    const handlers: A.Handler[] = [];
+    const mark = this.itemTop;
     if (this.eat(T.With)) {
       this.endLine();
       for (;;) {
@@ -1469,14 +1617,15 @@ class Parser {
         if (k === T.End || k === T.EOF || k === T.Else || k === T.With || isDeclStart(k)) break;
         this.panic = false;
         const before = this.pos;
-        handlers.push(this.parseHandler(this.column(t)));
+        this.pushItem(this.parseHandler(this.column(t)));
         if (this.pos === before) this.advance();
       }
     } else {
       this.expected('`with`');
     }
+    const handlers = this.list<A.Handler>(mark);
     this.expectEnd(kw, 'handle');
-    return { kind: 'Handle', body, handlers: exact(handlers), span: this.from(this.starts[kw]!) };
+    return { kind: 'Handle', body, handlers, span: this.from(this.starts[kw]!) };
   }
 
   private parseHandler(column: number): A.Handler {
@@ -1484,8 +1633,12 @@ class Parser {
     const effect = this.ident('an effect name');
     let op = this.errorIdent(this.lastEnd);
     if (this.expect(T.Dot)) op = this.ident('an operation name');
-    const params: A.Ident[] = [];
-    if (this.expect(T.LParen)) this.sequence(T.RParen, () => this.ident('a parameter name'), params);
+    let params: A.Ident[] = [];
+    if (this.expect(T.LParen)) {
+      const mark = this.itemTop;
+      this.sequence(T.RParen, Item.HandlerParamName);
+      params = this.list(mark);
+    }
     let body: A.Block;
     if (!this.expect(T.FatArrow)) {
       this.skipLine();
@@ -1493,7 +1646,7 @@ class Parser {
     } else {
       body = this.parseArmBody(column);
     }
-    return { effect, op, params: exact(params), body, span: this.from(start) };
+    return { effect, op, params, body, span: this.from(start) };
   }
 
   private parsePerform(): A.PerformExpr {
@@ -1503,9 +1656,8 @@ class Parser {
     if (this.expect(T.Dot)) op = this.ident('an operation name');
     let args: A.Arg[] = [];
     if (this.expect(T.LParen)) {
-      const parsed = this.parseArgs();
-      args = parsed.args;
-      if (parsed.spread !== null) this.error('E0018', parsed.spread.span, ['..']);
+      args = this.parseArgs();
+      if (this.lastSpread !== null) this.error('E0018', this.lastSpread.span, ['..']);
     }
     return { kind: 'Perform', effect, op, args, span: this.from(this.starts[kw]!) };
   }
@@ -1553,23 +1705,29 @@ class Parser {
         const firstName = this.name(t);
         this.advance();
         if (firstName === '_') return { kind: 'PWild', span: this.tokSpan(t) };
-        const path: A.Ident[] = [{ name: firstName, span: this.tokSpan(t) }];
-        while (this.at(T.Dot) && this.peekAt(1) === T.Ident) {
-          this.advance();
-          const n = this.advance();
-          path.push({ name: this.name(n), span: this.tokSpan(n) });
+        const head: A.Ident = { name: firstName, span: this.tokSpan(t) };
+        let path: A.Ident[] | null = null;
+        if (this.at(T.Dot) && this.peekAt(1) === T.Ident) {
+          const mark = this.itemTop;
+          this.pushItem(head);
+          while (this.at(T.Dot) && this.peekAt(1) === T.Ident) {
+            this.advance();
+            const n = this.advance();
+            this.pushItem({ name: this.name(n), span: this.tokSpan(n) });
+          }
+          path = this.list(mark);
         }
         if (this.eat(T.LParen)) {
-          const args: A.CtorPatternArg[] = [];
-          this.sequence(T.RParen, () => this.parseCtorPatternArg(allowType), args);
-          return { kind: 'PCtor', path: exact(path), args: exact(args), span: this.from(this.starts[t]!) };
+          const mark = this.itemTop;
+          this.sequence(T.RParen, allowType ? Item.CtorPatternArgTyped : Item.CtorPatternArg);
+          return { kind: 'PCtor', path: path ?? [head], args: this.list(mark), span: this.from(this.starts[t]!) };
         }
-        if (path.length > 1) return { kind: 'PCtor', path: exact(path), args: null, span: this.from(this.starts[t]!) };
+        if (path !== null) return { kind: 'PCtor', path, args: null, span: this.from(this.starts[t]!) };
         if (allowType && this.eat(T.Colon)) {
           const type = this.parseType();
-          return { kind: 'PType', name: path[0]!, type, span: this.from(this.starts[t]!) };
+          return { kind: 'PType', name: head, type, span: this.from(this.starts[t]!) };
         }
-        return { kind: 'PBind', name: path[0]!, span: path[0]!.span };
+        return { kind: 'PBind', name: head, span: head.span };
       }
       case T.Int:
       case T.Minus:
@@ -1594,9 +1752,10 @@ class Parser {
           return first;
         }
         this.advance();
-        const elems = [first];
-        this.sequence(T.RParen, () => this.parsePattern(allowType), elems);
-        return { kind: 'PTuple', elems: exact(elems), span: this.from(this.starts[t]!) };
+        const mark = this.itemTop;
+        this.pushItem(first);
+        this.sequence(T.RParen, allowType ? Item.PatternTyped : Item.Pattern);
+        return { kind: 'PTuple', elems: this.list(mark), span: this.from(this.starts[t]!) };
       }
       default:
         this.error('E0014', this.hereSpan(), [this.describe(t)]);
@@ -1641,7 +1800,7 @@ class Parser {
       return null;
     }
     this.advance();
-    const v = this.value(t) as bigint;
+    const v = this.intValue(t);
     if (v === INT_LIMIT && !neg) this.error('E0005', this.tokSpan(t), [this.code.slice(this.starts[t]!, this.ends[t]!)]);
     return neg ? -v : v;
   }

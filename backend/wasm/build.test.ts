@@ -50,7 +50,8 @@ describe('lumen build', () => {
     expect(ledger.summary.checks).toBe(ledger.checks.length);
     for (const c of ledger.checks) {
       expect(c).toMatchObject({ id: expect.any(Number), kind: expect.any(String), line: expect.any(Number), column: expect.any(Number) });
-      expect(c.queryHash).toMatch(/^[0-9a-f]{64}$|^.+$/);
+      expect(c.queryHash.length).toBeGreaterThan(0);
+      if (c.queryHashSource === 'check-key-and-verdict') expect(c.queryHash).toMatch(/^[0-9a-f]{64}$/);
       expect(c.elided).toBe(c.verdict === 'proved');
       expect(c.file).toMatch(/gcd\.lm$/);
     }
@@ -86,10 +87,10 @@ describe('lumen build', () => {
     expect((await build(src, 'vm', join(dir, 'union.json'))).exit).toBe(0);
   });
 
-  it('runWasm (for `lumen run --target wasm`) reports failures like the VM', () => {
+  it('runWasm (for `lumen run --target wasm`) reports failures like the VM', async () => {
     const ir = lowerSource('cell main() -> Null\n  let xs = [1]\n  print(xs[0])\n  print(xs[1])\nend\n');
     const printed: string[] = [];
-    const r = runWasm(ir, new Set(), { stdout: (l) => printed.push(l) });
+    const r = await runWasm(ir, new Set(), { stdout: (l) => printed.push(l) });
     expect(printed).toEqual(['1']);
     expect(r).toMatchObject({ kind: 'check-failed', check: 1, checkKind: 'index' });
   });

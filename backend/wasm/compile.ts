@@ -38,6 +38,7 @@ import {
   type WasmUnsupported,
 } from './layout.js';
 import { EMPTY_LIST_ADDR, FALSE_ADDR, INTERNAL, NULL_TEXT_ADDR, RUNTIME_WAT, STATIC_DATA_START, TRUE_ADDR } from './runtime-wat.js';
+import { isNonNegative, nonNegativeVars } from './nonneg.js';
 import { isSelfAppend, isSelfPush, walkBlock, walkExpr } from './walk.js';
 
 type X = binaryen.ExpressionRef;
@@ -48,7 +49,7 @@ export interface WasmCompileOptions {
   readonly proved: ReadonlySet<number>;
   /** Run binaryen's optimiser (default true). */
   readonly optimize?: boolean;
-  /** Cells exported for the host (default: `main`). */
+  /** Cells exported for the host (default: `main`, or every cell of the root module with a body when there is no `main`). */
   readonly entries?: readonly string[];
 }
 
@@ -166,7 +167,8 @@ class ModuleGen {
   }
 
   build(): WasmModule {
-    const entries = this.opts.entries ?? ['main'];
+    const entries =
+      this.opts.entries ?? (this.ir.cells.has('main') ? ['main'] : this.ir.rootCells.filter((c) => this.ir.cells.get(c)?.body && !this.ir.cells.get(c)?.extern));
     const entryMeta: WasmMeta['entries'][number][] = [];
     for (const name of entries) {
       const cell = this.ir.cells.get(name);
@@ -571,6 +573,8 @@ class CellGen {
   private unknowns = new Map<IrExpr, boolean>();
   private measureLocal = -1;
   private readonly snapLocals = new Map<string, number>();
+  /** Int variables that are never negative (nonneg.ts). */
+  private readonly nonNeg: ReadonlySet<number>;
 
   constructor(
     private readonly gen: ModuleGen,
@@ -578,6 +582,7 @@ class CellGen {
     private readonly handler: HandlerCtx | null,
   ) {
     this.m = gen.m;
+    this.nonNeg = handler ? new Set() : nonNegativeVars(cell);
     if (handler) {
       handler.handler.params.forEach((p, i) => {
         this.localTypes.push(bt(reprOf(handler.op.params[i] ?? p.type, handler.handler.span)));
@@ -671,7 +676,7 @@ class CellGen {
   compileHandler(): void {
     const h = this.handler!;
     const m = this.m;
-    checkHandler(h.handler);
+    checkHandler(h.handler, (id) => this.isProved(id));
     this.prepareOwners(h.handler.body);
     const body = this.block(h.handler.body, null);
     const reprs = h.op.params.map((t) => bt(reprOf(t, h.handler.span)));
@@ -734,6 +739,11 @@ class CellGen {
   private dropped(x: X): X {
     const t = binaryen.getExpressionType(x);
     return t === binaryen.none || t === binaryen.unreachable ? x : this.m.drop(x);
+  }
+
+  /** An index that cannot be negative needs no adjustment for negative indexing (only in code, where variables are the cell's own). */
+  private knownNonNegative(e: IrExpr): boolean {
+    return !this.spec && this.overrides.length === 0 && isNonNegative(e, this.nonNeg);
   }
 
   // ------------------------------------------------------------ checks
@@ -928,10 +938,10 @@ class CellGen {
     const n = this.newLocal(binaryen.i64);
     const out: X[] = [m.local.set(i, this.exprAs(s.index, INT_T, false)), m.local.set(x, this.exprAs(s.value, elemT))];
     out.push(m.local.set(n, m.i64.shr_u(this.get(l), m.i64.const(32n))));
-    if (!process.env.EXP_NONEG) out.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
+    if (!this.knownNonNegative(s.index)) out.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
     const id = this.site(s.check);
     if (id >= 0) out.push(this.guard(m.i64.ge_u(this.get(i), this.get(n)), id));
-    if (!process.env.EXP_NOOWN) out.push(
+    out.push(
       m.if(
         m.i32.ne(this.get(own), m.i32.wrap(this.get(l))),
         m.block(null, [
@@ -1395,7 +1405,7 @@ class CellGen {
     } else if (t.kind === 'List') {
       parts.push(m.local.set(n, m.i64.shr_u(this.get(xs), m.i64.const(32n))));
     } else throw new Unsupported(`indexing a \`${typeText(t)}\``, e.span);
-    if (!process.env.EXP_NONEG) parts.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
+    if (!this.knownNonNegative(e.index)) parts.push(m.if(m.i64.lt_s(this.get(i), m.i64.const(0n)), m.local.set(i, m.i64.add(this.get(i), this.get(n)))));
     if (id >= 0) parts.push(this.guard(m.i64.ge_u(this.get(i), this.get(n)), id));
     if (t.kind === 'String') {
       parts.push(m.call('str_at', [this.get(xs), this.get(i)], binaryen.i64));
@@ -1508,6 +1518,7 @@ class CellGen {
     const m = this.m;
     const callee = this.gen.ir.cells.get(e.cell);
     if (!callee) throw new Error(`internal: call of unknown cell ${e.cell}`);
+    if ([...callee.params.map((p) => p.v.type), callee.ret].some(hasTypeParam)) throw new Unsupported(`generic cells (a call of \`${e.cell}\`)`, e.span);
     this.gen.requireCell(e.cell);
     const sig = this.gen.signature(callee);
     const parts: X[] = [];
@@ -1893,8 +1904,19 @@ class CellGen {
  * of the enclosing cell. Aborting handlers (a path without `resume`) would
  * need to unwind the handled computation: not supported yet.
  */
-function checkHandler(h: IrHandler): void {
+function checkHandler(h: IrHandler, isProved: (id: CheckId) => boolean): void {
   if (!diverges(h.body)) throw new Unsupported(`an effect handler for \`${h.effect}.${h.op}\` that does not always \`resume\``, h.span);
+  // On the VM a handler body runs in the frame of the cell that installed it,
+  // with that cell's effect snapshots and entry measure: not compiled yet.
+  walkBlock(h.body, {
+    onExpr: (e) => {
+      const frameState =
+        e.kind === 'Calls' ||
+        (e.kind === 'Perform' && e.budget !== null && !isProved(e.budget)) ||
+        (e.kind === 'Call' && (e.budgets.some((b) => !isProved(b.check)) || (e.termination !== null && !isProved(e.termination))));
+      if (frameState) throw new Unsupported('an effect handler whose body is subject to the effect budget or termination measure of the enclosing cell', h.span);
+    },
+  });
   const bound = new Set<number>(h.params.map((p) => p.id));
   const used: IrVar[] = [];
   walkBlock(h.body, { onBinder: (v) => bound.add(v.id), onVarRef: (v) => used.push(v) });
@@ -1925,6 +1947,28 @@ function exprDiverges(e: IrExpr): boolean {
 }
 
 // ---------------------------------------------------------------- helpers
+
+function hasTypeParam(t: Type): boolean {
+  switch (t.kind) {
+    case 'TypeParam':
+      return true;
+    case 'List':
+      return hasTypeParam(t.elem);
+    case 'Map':
+      return hasTypeParam(t.key) || hasTypeParam(t.value);
+    case 'Tuple':
+      return t.elems.some(hasTypeParam);
+    case 'Record':
+    case 'Enum':
+      return t.args.some(hasTypeParam);
+    case 'Result':
+      return hasTypeParam(t.ok) || hasTypeParam(t.err);
+    case 'Union':
+      return t.members.some(hasTypeParam);
+    default:
+      return false;
+  }
+}
 
 /** Whether an expression reads or writes the variable. */
 function mentions(e: IrExpr, v: IrVar): boolean {

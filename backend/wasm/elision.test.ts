@@ -48,7 +48,6 @@ describe('proved checks are elided from the WebAssembly module', () => {
   const programs: { name: string; url: URL }[] = [
     { name: 'sum_to.lm', url: new URL('sum_to.lm', EXAMPLES) },
     { name: 'gcd.lm', url: new URL('gcd.lm', EXAMPLES) },
-    { name: 'clamp.lm', url: new URL('clamp.lm', EXAMPLES) },
     { name: 'wasm_fib.lm', url: new URL('wasm_fib.lm', BENCH) },
   ];
   for (const p of programs) {

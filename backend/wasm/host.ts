@@ -101,19 +101,41 @@ const INTERNAL_MESSAGES: Record<number, string> = {
 
 /** Runs an exported cell (default `main`) in a fresh instance. */
 export function runWasmModule(loaded: LoadedWasm, opts: WasmRunOptions = {}, cell = 'main', args: readonly Value[] = []): WasmRunResult {
-  const session = new Session(loaded.meta, opts);
-  const entry = loaded.meta.entries.find((e) => e.cell === cell);
-  if (!entry) return { kind: 'error', message: `no exported cell named \`${cell}\`` };
-  if (args.length !== entry.params.length) return { kind: 'error', message: `\`${cell}\` takes ${entry.params.length} argument(s), ${args.length} given` };
-  try {
-    const instance = new WA.Instance(loaded.module, { lumen: session.imports() });
-    session.exports = instance.exports as unknown as Exports;
-    const fn = instance.exports[entry.export] as (...a: unknown[]) => unknown;
-    const raw = fn(...args.map((a, i) => session.encode(a, entry.params[i]!)));
-    return { kind: 'ok', value: session.decode(raw as number | bigint, entry.ret) };
-  } catch (err) {
-    return session.outcome(err);
-  }
+  return instantiateWasm(loaded, opts).run(cell, args);
+}
+
+/** An instance whose exported cells can be called many times (its memory is kept between calls: for tests and tools). */
+export interface WasmInstance {
+  run(cell: string, args?: readonly Value[]): WasmRunResult;
+}
+
+export function instantiateWasm(loaded: LoadedWasm, opts: WasmRunOptions = {}): WasmInstance {
+  let session: Session | null = null;
+  let instance: { readonly exports: Record<string, unknown> } | null = null;
+  return {
+    run(cell: string, args: readonly Value[] = []): WasmRunResult {
+      const entry = loaded.meta.entries.find((e) => e.cell === cell);
+      if (!entry) return { kind: 'error', message: `no exported cell named \`${cell}\`` };
+      if (args.length !== entry.params.length) return { kind: 'error', message: `\`${cell}\` takes ${entry.params.length} argument(s), ${args.length} given` };
+      try {
+        if (!session || !instance) {
+          session = new Session(loaded.meta, opts);
+          instance = new WA.Instance(loaded.module, { lumen: session.imports() });
+          session.exports = instance.exports as unknown as Exports;
+        }
+        session.reset();
+        const fn = instance.exports[entry.export] as (...a: unknown[]) => unknown;
+        const raw = fn(...args.map((a, i) => session!.encode(a, entry.params[i]!)));
+        return { kind: 'ok', value: session.decode(raw as number | bigint, entry.ret) };
+      } catch (err) {
+        const r = session ? session.outcome(err) : { kind: 'error' as const, message: String(err) };
+        // A trap can leave the instance's globals (the handler stack) mid-update: start afresh next time.
+        session = null;
+        instance = null;
+        return r;
+      }
+    },
+  };
 }
 
 class Session {
@@ -128,6 +150,11 @@ class Session {
     private readonly opts: WasmRunOptions,
   ) {
     this.stdout = opts.stdout ?? ((line) => process.stdout.write(line + '\n'));
+  }
+
+  reset(): void {
+    this.failedCheck = null;
+    this.halted = null;
   }
 
   outcome(err: unknown): WasmRunResult {

@@ -4,5 +4,5 @@
 // come back as a `WasmUnsupported` value, never as an exception.
 
 export { compileWasm, META_SECTION, type WasmCompileOptions, type WasmCompileResult, type WasmMeta, type WasmModule } from './compile.js';
-export { loadWasm, runWasmModule, formatL, type LoadedWasm, type WasmRunOptions, type WasmRunResult } from './host.js';
+export { loadWasm, runWasmModule, instantiateWasm, formatL, type LoadedWasm, type WasmInstance, type WasmRunOptions, type WasmRunResult } from './host.js';
 export type { LType, WasmUnsupported } from './layout.js';

@@ -248,6 +248,20 @@ end
       construct: /uses `k` of the enclosing cell/,
     },
     {
+      name: 'a generic cell',
+      src: `
+cell first[T](xs: list[T]) -> T
+  requires len(xs) > 0
+  xs[0]
+end
+
+cell main() -> Null
+  print(first([3, 4]))
+end
+`,
+      construct: /generic cells \(a call of `first`\)/,
+    },
+    {
       name: 'an optional Int',
       src: `
 cell find(xs: list[Int]) -> Int?

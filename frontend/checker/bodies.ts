@@ -8,7 +8,7 @@ import type * as A from '../ast.js';
 import type { CellInfo, FieldInfo, RecordInfo, Refinement, Type } from '../types.js';
 import { BOOL, INT } from '../types.js';
 import type { Ctx, SpecCtx, SpecKind } from './context.js';
-import { NO_CELL } from './context.js';
+import { EMPTY_SET, NO_CELL, plainSpec, setOf } from './context.js';
 import type { Collected } from './decls.js';
 import { aliasInfoOf, cellInfoOf, recordInfoOf } from './decls.js';
 import { expectType, reportMismatch } from './exprs.js';
@@ -43,13 +43,13 @@ export function checkBodies(ctx: Ctx, collected: Collected): void {
         default:
           break;
       }
-      ctx.typeParams = new Set();
+      ctx.typeParams = EMPTY_SET;
       ctx.flush();
     }
   }
 }
 
-function spec(kind: SpecKind, extra: Partial<SpecCtx> = {}): SpecCtx {
+function spec(kind: SpecKind, extra: Partial<SpecCtx>): SpecCtx {
   return { kind, result: null, self: null, fields: null, later: null, ...extra };
 }
 
@@ -61,13 +61,20 @@ function ownPredicates(te: A.TypeExpr): Set<A.Expr> {
 }
 
 function checkPredicate(ctx: Ctx, s: SpecCtx, e: A.Expr): void {
-  ctx.inSpec(s, () => expectType(ctx, e, BOOL));
+  checkInSpec(ctx, s, e, BOOL);
+}
+
+function checkInSpec(ctx: Ctx, s: SpecCtx, e: A.Expr, type: Type): void {
+  const saved = ctx.spec;
+  ctx.spec = s;
+  expectType(ctx, e, type);
+  ctx.spec = saved;
 }
 
 function checkAlias(ctx: Ctx, d: A.TypeAliasDecl): void {
   const alias = aliasInfoOf(d);
   if (!alias || !alias.resolved) return;
-  ctx.typeParams = new Set(alias.typeParams);
+  ctx.typeParams = setOf(alias.typeParams);
   const own = ownPredicates(d.type);
   ctx.scope = new LocalScope(null);
   for (const r of alias.resolved.refinements) {
@@ -76,7 +83,7 @@ function checkAlias(ctx: Ctx, d: A.TypeAliasDecl): void {
 }
 
 function checkFieldRefinements(ctx: Ctx, record: RecordInfo): void {
-  ctx.typeParams = new Set(record.typeParams);
+  ctx.typeParams = setOf(record.typeParams);
   ctx.scope = new LocalScope(null);
   const visible = new Map<string, { field: FieldInfo; type: Type }>();
   record.fields.forEach((f, i) => {
@@ -96,11 +103,11 @@ function isOwn(r: Refinement, binder: unknown): boolean {
 /** A cell's (or effect operation's) refinements, contract and body. */
 export function checkCell(ctx: Ctx, c: CellInfo): void {
   const d = c.decl;
-  ctx.typeParams = new Set(c.typeParams);
+  ctx.typeParams = setOf(c.typeParams);
   ctx.cell = {
     info: c,
     ret: c.ret.type,
-    row: new Set(c.effects.map((e) => e.effect)),
+    row: c.effects.length === 0 ? EMPTY_SET : new Set(c.effects.map((e) => e.effect)),
     handled: [],
     loopDepth: 0,
     handler: null,
@@ -108,23 +115,29 @@ export function checkCell(ctx: Ctx, c: CellInfo): void {
   };
   try {
     // Each parameter refinement sees that parameter and the earlier ones.
-    c.params.forEach((p, i) => {
-      const own = c.paramTypes[i]!.refinements.filter((r) => isOwn(r, p));
-      if (own.length === 0) return;
+    const params = c.params;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const refinements = c.paramTypes[i]!.refinements;
+      if (!refinements.some((r) => isOwn(r, p))) continue;
       ctx.scope = new LocalScope(null);
-      c.params.slice(0, i + 1).forEach((q) => ctx.declare(q));
-      const later = { owner: p.name, names: new Set(c.params.slice(i + 1).map((q) => q.name)) };
-      for (const r of own) checkPredicate(ctx, spec('where', { later }), r.predicate);
-    });
-    ctx.scope = new LocalScope(null);
-    for (const p of c.params) ctx.declare(p);
-    const result = { cell: c, type: c.ret.type };
-    for (const r of c.ret.refinements) {
-      if (r.binder.kind === 'ResultRef') checkPredicate(ctx, spec('where', { result }), r.predicate);
+      for (let j = 0; j <= i; j++) ctx.declare(params[j]!);
+      const later = { owner: p.name, names: new Set(params.slice(i + 1).map((q) => q.name)) };
+      const s = spec('where', { later });
+      for (const r of refinements) if (isOwn(r, p)) checkPredicate(ctx, s, r.predicate);
     }
-    for (const r of d.requires) checkPredicate(ctx, spec('requires'), r);
-    for (const e of d.ensures) checkPredicate(ctx, spec('ensures', { result }), e);
-    if (d.decreases) ctx.inSpec(spec('decreases'), () => expectType(ctx, d.decreases!, INT));
+    ctx.scope = new LocalScope(null);
+    for (const p of params) ctx.declare(p);
+    let result: SpecCtx['result'] = null;
+    for (const r of c.ret.refinements) {
+      if (r.binder.kind === 'ResultRef') checkPredicate(ctx, spec('where', { result: (result ??= { cell: c, type: c.ret.type }) }), r.predicate);
+    }
+    for (const r of d.requires) checkPredicate(ctx, plainSpec('requires'), r);
+    if (d.ensures.length > 0) {
+      const ensures = spec('ensures', { result: (result ??= { cell: c, type: c.ret.type }) });
+      for (const e of d.ensures) checkPredicate(ctx, ensures, e);
+    }
+    if (d.decreases) checkInSpec(ctx, plainSpec('decreases'), d.decreases, INT);
     if (d.body) checkCellBody(ctx, c, d.body);
   } finally {
     ctx.cell = NO_CELL;

@@ -12,7 +12,7 @@ import type { BuiltinName, CellInfo, EnumInfo, RecordInfo, Type, VariantInfo } f
 import { ERROR, FLOAT, INT, NULL, STRING } from '../types.js';
 import type { Ctx } from './context.js';
 import { effectAllowed } from './effects.js';
-import { checkExpr, expectType, reportMismatch } from './exprs.js';
+import { checkExpr, expectType, findByName, reportMismatch } from './exprs.js';
 import { BUILTIN_NAMES, checkNotReference, enumTypeFor, pickVariant, unknownValue } from './names.js';
 import { didYouMean } from './scope.js';
 import { paramMap, substitute } from './types.js';
@@ -20,6 +20,9 @@ import { printExpr } from '../printer.js';
 import { typeToString } from '../typeprint.js';
 
 const SPEC_BUILTINS: ReadonlySet<string> = new Set(['len', 'abs', 'min', 'max']);
+const NO_INST: ReadonlyMap<string, Type> = new Map();
+/** Type arguments of a call to a non-generic cell (shared, never modified). */
+const NO_TYPES: Type[] = [];
 
 export function checkCall(ctx: Ctx, e: A.CallExpr, expect: Type | null): Type {
   const callee = e.callee;
@@ -29,10 +32,10 @@ export function checkCall(ctx: Ctx, e: A.CallExpr, expect: Type | null): Type {
     const mod = ctx.mod;
     const te = mod.values.has(targetName) ? undefined : mod.types.get(targetName);
     if (te && te.kind === 'Enum') {
-      ctx.names.set(callee.target, ctx.sym(te.enum, () => ({ kind: 'EnumName', enum: te.enum })));
+      ctx.names.set(callee.target, ctx.enumNameSym(te.enum));
       ctx.setType(callee.target, NULL);
       ctx.setType(callee, NULL);
-      const variant = te.enum.variants.find((v) => v.name === callee.name.name);
+      const variant = findByName(te.enum.variants, callee.name.name);
       if (!variant) {
         ctx.report('E0121', callee.name.span, [te.enum.name, callee.name.name], didYouMean(callee.name.name, te.enum.variants.map((v) => v.name)));
         return checkArgsLoosely(ctx, e);
@@ -42,7 +45,7 @@ export function checkCall(ctx: Ctx, e: A.CallExpr, expect: Type | null): Type {
     }
     const effect = mod.effects.get(targetName);
     if (effect && !mod.values.has(targetName)) {
-      ctx.names.set(callee.target, ctx.sym(effect, () => ({ kind: 'Effect', effect })));
+      ctx.names.set(callee.target, ctx.effectSym(effect));
       ctx.setType(callee.target, NULL);
       ctx.setType(callee, NULL);
       ctx.report('E0165', e.span, [`${targetName}.${callee.name.name}`], [`write \`perform ${targetName}.${callee.name.name}(…)\``]);
@@ -80,23 +83,23 @@ function checkNamedCall(ctx: Ctx, e: A.CallExpr, callee: A.NameExpr, expect: Typ
   const value = mod.values.get(name);
   if (value) {
     if (value.kind === 'Cell') {
-      ctx.names.set(callee, ctx.sym(value.cell, () => ({ kind: 'Cell', cell: value.cell })));
+      ctx.names.set(callee, ctx.cellSym(value.cell));
       return checkCellCall(ctx, e, value.cell);
     }
-    ctx.names.set(callee, ctx.sym(value.record, () => ({ kind: 'RecordCtor', record: value.record })));
+    ctx.names.set(callee, ctx.recordCtorSym(value.record));
     return checkRecordCall(ctx, e, value.record, expect);
   }
   const variant = pickVariant(ctx, name, expect, callee.span);
   if (variant) {
-    ctx.names.set(callee, ctx.sym(variant.variant, () => ({ kind: 'Variant', enum: variant.enum, variant: variant.variant })));
+    ctx.names.set(callee, ctx.variantSym(variant.enum, variant.variant));
     return checkVariantCall(ctx, e, variant.enum, variant.variant, expect);
   }
   if (BUILTIN_NAMES.has(name)) {
-    ctx.names.set(callee, ctx.sym(`builtin:${name}`, () => ({ kind: 'Builtin', name: name as BuiltinName })));
+    ctx.names.set(callee, ctx.builtinSym(name as BuiltinName));
     return checkBuiltinCall(ctx, e, name as BuiltinName);
   }
   if (name === 'ok' || name === 'err') {
-    ctx.names.set(callee, ctx.sym(name, () => ({ kind: 'ResultCtor', which: name })));
+    ctx.names.set(callee, ctx.resultCtorSym(name));
     return checkResultCall(ctx, e, name, expect);
   }
   const t = unknownValue(ctx, callee);
@@ -124,7 +127,7 @@ export function matchArgs(
   span: Span,
   missingCode: 'E0108' | 'E0120' | null,
 ): MatchedArgs {
-  const ordered: (A.Arg | null)[] = names.map(() => null);
+  const ordered: (A.Arg | null)[] = new Array<A.Arg | null>(names.length).fill(null);
   let seenNamed = false;
   let positional = 0;
   let extra = 0;
@@ -155,7 +158,7 @@ export function matchArgs(
   }
   if (extra > 0) {
     ctx.report('E0105', span, [callee, names.length, args.length]);
-  } else if (missingCode) {
+  } else if (missingCode && ordered.includes(null)) {
     const missing = names.filter((_, i) => !ordered[i]);
     if (missing.length > 0) ctx.report(missingCode, span, [missing.map((m) => m).join('`, `'), callee]);
   }
@@ -167,12 +170,13 @@ export function matchArgs(
  * parameters (types, modes, second-class references); returns them in
  * declaration order.
  */
-export function checkArgumentsAgainst(ctx: Ctx, args: readonly A.Arg[], cell: CellInfo, calleeName: string, span: Span, inst: ReadonlyMap<string, Type> = new Map()): A.Arg[] {
+export function checkArgumentsAgainst(ctx: Ctx, args: readonly A.Arg[], cell: CellInfo, calleeName: string, span: Span, inst: ReadonlyMap<string, Type> = NO_INST): A.Arg[] {
   const { ordered } = matchArgs(ctx, args, ctx.paramNames(cell), calleeName, span, 'E0108');
   const out: A.Arg[] = [];
-  const mutRefs: string[] = [];
-  ordered.forEach((a, i) => {
-    if (!a) return;
+  let mutRefs: string[] | null = null;
+  for (let i = 0; i < ordered.length; i++) {
+    const a = ordered[i];
+    if (!a) continue;
     out.push(a);
     const param = cell.params[i]!;
     const mode = param.param?.mode ?? 'value';
@@ -180,8 +184,8 @@ export function checkArgumentsAgainst(ctx: Ctx, args: readonly A.Arg[], cell: Ce
     if (mode === 'mutref') {
       if (a.mode !== 'mutref') ctx.report('E0150', a.value.span, [param.name, calleeName], [`write \`mut ref ${a.value.kind === 'Name' ? a.value.name : '…'}\``]);
       checkMutRefArgument(ctx, a, type);
-      if (a.value.kind === 'Name') mutRefs.push(a.value.name);
-      return;
+      if (a.value.kind === 'Name') (mutRefs ??= []).push(a.value.name);
+      continue;
     }
     if (mode === 'ref' && a.mode !== 'ref') ctx.report('E0151', a.value.span, [param.name, calleeName]);
     if (mode !== 'ref' && a.mode !== 'plain') ctx.report('E0152', a.span, [a.mode === 'mutref' ? 'mut ref' : 'ref', calleeName]);
@@ -192,11 +196,13 @@ export function checkArgumentsAgainst(ctx: Ctx, args: readonly A.Arg[], cell: Ce
     if (mode === 'owned' || (mode === 'value' && pruned.kind === 'Record' && pruned.info.linear)) {
       checkNotReference(ctx, a.value, `moved into parameter \`${param.name}\` of \`${calleeName}\``);
     }
-  });
+  }
   // The callee may have changed a variable passed `mut ref`: what we knew about it no longer holds.
-  for (const n of mutRefs) {
-    const sym = ctx.scope.lookup(n);
-    if (sym) ctx.scope.forgetNarrowing(sym);
+  if (mutRefs !== null) {
+    for (const n of mutRefs) {
+      const sym = ctx.scope.lookup(n);
+      if (sym) ctx.scope.forgetNarrowing(sym);
+    }
   }
   return out;
 }
@@ -228,7 +234,7 @@ function checkCellCall(ctx: Ctx, e: A.CallExpr, cell: CellInfo): Type {
     checkExpr(ctx, e.spread, null);
   }
   if (cell.effectOp) ctx.report('E0165', e.span, [cell.name]);
-  const typeArgs = cell.typeParams.map(() => ctx.u.fresh());
+  const typeArgs = cell.typeParams.length === 0 ? NO_TYPES : cell.typeParams.map(() => ctx.u.fresh());
   const inst = paramMap(cell.typeParams, typeArgs);
   const args = checkArgumentsAgainst(ctx, e.args, cell, cell.name, e.span, inst);
   ctx.setCall(e, { kind: 'Cell', cell, args, typeArgs });
@@ -249,6 +255,7 @@ function checkCellCall(ctx: Ctx, e: A.CallExpr, cell: CellInfo): Type {
 
 /** Type arguments for a generic record/enum: the expected type's when it is the same declaration. */
 function typeArgsFor(ctx: Ctx, info: RecordInfo | EnumInfo, kind: 'Record' | 'Enum', expect: Type | null): Type[] {
+  if (info.typeParams.length === 0) return [];
   const exp = expect ? ctx.prune(expect) : null;
   const candidates = exp ? (exp.kind === 'Union' ? exp.members : [exp]) : [];
   for (const c of candidates) if (c.kind === kind && c.info === info) return [...c.args];
@@ -260,15 +267,17 @@ function checkRecordCall(ctx: Ctx, e: A.CallExpr, record: RecordInfo, expect: Ty
   const type: Type = args.length === 0 ? ctx.monoType(record, 'Record') : { kind: 'Record', info: record, args };
   const inst = paramMap(record.typeParams, args);
   if (e.spread) expectType(ctx, e.spread, type);
-  const names = record.fields.map((f) => f.name);
-  const { ordered } = matchArgs(ctx, e.args, names, record.name, e.span, e.spread ? null : 'E0120');
-  ordered.forEach((a, i) => {
-    if (!a) return;
+  const { ordered } = matchArgs(ctx, e.args, ctx.fieldNames(record), record.name, e.span, e.spread ? null : 'E0120');
+  const fields: (A.Expr | null)[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    const a = ordered[i];
+    fields.push(a ? a.value : null);
+    if (!a) continue;
     if (a.mode !== 'plain') ctx.report('E0152', a.span, [a.mode === 'mutref' ? 'mut ref' : 'ref', record.name]);
     expectType(ctx, a.value, substitute(record.fields[i]!.type.type, inst));
     checkNotReference(ctx, a.value, 'stored in a record');
-  });
-  ctx.setCall(e, { kind: 'Record', record, fields: ordered.map((a) => a?.value ?? null), spread: e.spread });
+  }
+  ctx.setCall(e, { kind: 'Record', record, fields, spread: e.spread });
   return type;
 }
 
@@ -280,16 +289,16 @@ function checkVariantCall(ctx: Ctx, e: A.CallExpr, info: EnumInfo, variant: Vari
   const type = enumTypeFor(ctx, info, expect);
   const t = ctx.prune(type);
   const inst = paramMap(info.typeParams, t.kind === 'Enum' ? t.args : []);
-  const names = variant.fields.map((f) => f.name);
-  const { ordered } = matchArgs(ctx, e.args, names, variant.name, e.span, 'E0108');
+  const { ordered } = matchArgs(ctx, e.args, ctx.fieldNames(variant), variant.name, e.span, 'E0108');
   const args: A.Expr[] = [];
-  ordered.forEach((a, i) => {
-    if (!a) return;
+  for (let i = 0; i < ordered.length; i++) {
+    const a = ordered[i];
+    if (!a) continue;
     if (a.mode !== 'plain') ctx.report('E0152', a.span, [a.mode === 'mutref' ? 'mut ref' : 'ref', variant.name]);
     expectType(ctx, a.value, substitute(variant.fields[i]!.type.type, inst));
     checkNotReference(ctx, a.value, 'stored in a variant');
     args.push(a.value);
-  });
+  }
   ctx.setCall(e, { kind: 'Variant', enum: info, variant, args });
   return type;
 }
@@ -328,7 +337,8 @@ function checkBuiltinCall(ctx: Ctx, e: A.CallExpr, name: BuiltinName): Type {
     if (a.name) ctx.report('E0133', a.name.span, [name]);
     if (a.mode !== 'plain') ctx.report('E0152', a.span, [a.mode === 'mutref' ? 'mut ref' : 'ref', name]);
   }
-  const values = e.args.map((a) => a.value);
+  const values: A.Expr[] = [];
+  for (const a of e.args) values.push(a.value);
   const arity = name === 'min' || name === 'max' || name === 'push' || name === 'range' ? 2 : 1;
   ctx.setCall(e, { kind: 'Builtin', name, args: values });
   if (values.length !== arity) {
@@ -336,8 +346,8 @@ function checkBuiltinCall(ctx: Ctx, e: A.CallExpr, name: BuiltinName): Type {
     for (const v of values) checkExpr(ctx, v, null);
     return builtinFallback(name);
   }
-  const text = (t: Type): string => typeToString(ctx.u.zonk(t, null));
-  const [a, b] = values as [A.Expr, A.Expr | undefined];
+  const a = values[0]!;
+  const b = values[1];
   switch (name) {
     case 'print':
     case 'to_string':
@@ -345,20 +355,20 @@ function checkBuiltinCall(ctx: Ctx, e: A.CallExpr, name: BuiltinName): Type {
       return name === 'print' ? NULL : STRING;
     case 'len': {
       const t = ctx.prune(checkExpr(ctx, a, null));
-      if (t.kind !== 'List' && t.kind !== 'String' && t.kind !== 'Map' && t.kind !== 'Error') ctx.report('E0103', a.span, ['list, String or map', text(t)]);
+      if (t.kind !== 'List' && t.kind !== 'String' && t.kind !== 'Map' && t.kind !== 'Error') ctx.report('E0103', a.span, ['list, String or map', typeText(ctx, t)]);
       return INT;
     }
     case 'abs': {
       const t = ctx.prune(checkExpr(ctx, a, null));
       if (t.kind === 'Int' || t.kind === 'Float' || t.kind === 'Error') return t;
-      ctx.report('E0103', a.span, ['Int or Float', text(t)]);
+      ctx.report('E0103', a.span, ['Int or Float', typeText(ctx, t)]);
       return ERROR;
     }
     case 'min':
     case 'max': {
       const t = ctx.prune(checkExpr(ctx, a, null));
       if (t.kind !== 'Int' && t.kind !== 'Float') {
-        if (t.kind !== 'Error') ctx.report('E0103', a.span, ['Int or Float', text(t)]);
+        if (t.kind !== 'Error') ctx.report('E0103', a.span, ['Int or Float', typeText(ctx, t)]);
         checkExpr(ctx, b!, null);
         return ERROR;
       }
@@ -382,11 +392,15 @@ function checkBuiltinCall(ctx: Ctx, e: A.CallExpr, name: BuiltinName): Type {
         checkNotReference(ctx, b!, 'stored in a list');
         return t;
       }
-      if (t.kind !== 'Error') ctx.report('E0103', a.span, ['list[T]', text(t)]);
+      if (t.kind !== 'Error') ctx.report('E0103', a.span, ['list[T]', typeText(ctx, t)]);
       checkExpr(ctx, b!, null);
       return ERROR;
     }
   }
+}
+
+function typeText(ctx: Ctx, t: Type): string {
+  return typeToString(ctx.u.zonk(t, null));
 }
 
 function builtinFallback(name: BuiltinName): Type {
@@ -426,7 +440,7 @@ function checkSpecFunction(ctx: Ctx, e: A.CallExpr, callee: A.NameExpr, name: 'c
       ctx.report('E0197', arg.span);
       return INT;
     }
-    ctx.names.set(arg as A.NameExpr, ctx.sym(effect, () => ({ kind: 'Effect', effect })));
+    ctx.names.set(arg as A.NameExpr, ctx.effectSym(effect));
     ctx.setType(arg, NULL);
     ctx.setCall(e, { kind: 'Calls', effect });
     return INT;

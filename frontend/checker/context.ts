@@ -20,9 +20,12 @@ import type {
   Symbol,
   Type,
   TypestateInfo,
+  VariantInfo,
+  BuiltinName,
 } from '../types.js';
-import { ERROR, INT } from '../types.js';
+import { ERROR, INT, NULL } from '../types.js';
 import type { ModuleScope, Mutable } from './scope.js';
+import { NodeMap } from './nodemap.js';
 import { LocalScope } from './scope.js';
 import type { ResolveEnv } from './types.js';
 import { Unifier } from './types.js';
@@ -49,6 +52,15 @@ export interface SpecCtx {
   readonly later: { owner: string; names: ReadonlySet<string> } | null;
 }
 
+const PLAIN_SPECS = new Map<SpecKind, SpecCtx>();
+
+/** The context of a specification of `kind` with no `result`, `self` or field names (shared, never modified). */
+export function plainSpec(kind: SpecKind): SpecCtx {
+  let s = PLAIN_SPECS.get(kind);
+  if (!s) PLAIN_SPECS.set(kind, (s = { kind, result: null, self: null, fields: null, later: null }));
+  return s;
+}
+
 /** The cell whose body (or contract) is being checked. */
 export interface CellCtx {
   readonly info: CellInfo | null;
@@ -66,22 +78,35 @@ export interface CellCtx {
 
 export const NO_CELL: CellCtx = { info: null, ret: ERROR, row: new Set(), handled: [], loopDepth: 0, handler: null, pure: false };
 
+/** The shared empty set (type parameters, effect rows): never modified. */
+export const EMPTY_SET: ReadonlySet<never> = new Set<never>();
+
+/** A set of the given names, or the shared empty set. */
+export function setOf<T>(items: readonly T[]): ReadonlySet<T> {
+  return items.length === 0 ? EMPTY_SET : new Set(items);
+}
+
 export class Ctx implements ResolveEnv {
   readonly diagnostics: Diagnostic[] = [];
   readonly u = new Unifier();
 
-  readonly exprTypes = new Map<A.Expr, Type>();
-  readonly names = new Map<A.NameExpr, Symbol>();
-  readonly calls = new Map<A.CallExpr, CallTarget>();
-  readonly fields = new Map<A.FieldExpr, FieldTarget>();
-  readonly patterns = new Map<A.Pattern, PatternTarget>();
+  readonly exprTypes: NodeMap<A.Expr, Type>;
+  readonly names: NodeMap<A.NameExpr, Symbol>;
+  readonly calls: NodeMap<A.CallExpr, CallTarget>;
+  readonly fields: NodeMap<A.FieldExpr, FieldTarget>;
+  readonly patterns: NodeMap<A.Pattern, PatternTarget>;
   readonly letTypes = new Map<A.LetStmt, RefinedType>();
   readonly quantVars = new Map<A.QuantExpr, LocalSymbol>();
   readonly handlerParams = new Map<A.Handler, LocalSymbol[]>();
   readonly effectOps = new Map<A.Handler | A.PerformExpr, CellInfo>();
 
-  /** The type of each checked block (internal: used for early-exit narrowing). */
-  readonly blockTypes = new Map<A.Block, Type>();
+  /**
+   * The last `if` whose checking finished, with the types of its branches
+   * (internal: for the narrowing after `if x == null return … end`).
+   */
+  lastIf: A.IfExpr | null = null;
+  lastIfThen: Type = NULL;
+  lastIfElse: Type | null = null;
   /** Typestate state names, for `state(f) == Open` in specifications. */
   readonly stateNames = new Map<string, TypestateInfo[]>();
 
@@ -89,7 +114,7 @@ export class Ctx implements ResolveEnv {
   scope = new LocalScope(null);
   cell: CellCtx = NO_CELL;
   spec: SpecCtx | null = null;
-  typeParams: ReadonlySet<string> = new Set();
+  typeParams: ReadonlySet<string> = EMPTY_SET;
 
   private nextLocalId = 1;
   /** Expressions, locals and call targets whose types may still contain inference variables. */
@@ -99,19 +124,68 @@ export class Ctx implements ResolveEnv {
   /** `u.created` at the last flush: types recorded since can only hold variables if it moved. */
   private varsAtFlush = 0;
 
+  /** One shared symbol per entity (`Cell`, `Variant`, `Builtin`…): names are numerous, entities few. */
   private readonly symbolCache = new Map<object | string, Symbol>();
 
-  /** One shared symbol per entity (`Cell`, `Variant`, `Builtin`…): names are numerous, entities few. */
-  sym<S extends Symbol>(key: object | string, make: () => S): S {
-    let s = this.symbolCache.get(key);
-    if (!s) {
-      s = make();
-      this.symbolCache.set(key, s);
-    }
-    return s as S;
+  /**
+   * `sourceLength`: the total length of the modules' code. The side tables
+   * grow with the code, so they are sized from it up front (a typical line of
+   * code has an expression every 7 characters, a name every 15).
+   */
+  constructor(sourceLength = 0) {
+    this.exprTypes = new NodeMap(sourceLength / 7);
+    this.names = new NodeMap(sourceLength / 15);
+    this.calls = new NodeMap(sourceLength / 100);
+    this.fields = new NodeMap(sourceLength / 200);
+    this.patterns = new NodeMap(sourceLength / 50);
+  }
+
+  cellSym(cell: CellInfo): Symbol {
+    let s = this.symbolCache.get(cell);
+    if (!s) this.symbolCache.set(cell, (s = { kind: 'Cell', cell }));
+    return s;
+  }
+
+  recordCtorSym(record: RecordInfo): Symbol {
+    let s = this.symbolCache.get(record);
+    if (!s) this.symbolCache.set(record, (s = { kind: 'RecordCtor', record }));
+    return s;
+  }
+
+  variantSym(info: EnumInfo, variant: VariantInfo): Symbol {
+    let s = this.symbolCache.get(variant);
+    if (!s) this.symbolCache.set(variant, (s = { kind: 'Variant', enum: info, variant }));
+    return s;
+  }
+
+  enumNameSym(info: EnumInfo): Symbol {
+    let s = this.symbolCache.get(info);
+    if (!s) this.symbolCache.set(info, (s = { kind: 'EnumName', enum: info }));
+    return s;
+  }
+
+  effectSym(effect: EffectInfo): Symbol {
+    let s = this.symbolCache.get(effect);
+    if (!s) this.symbolCache.set(effect, (s = { kind: 'Effect', effect }));
+    return s;
+  }
+
+  private readonly builtinSyms = new Map<string, Symbol>();
+
+  builtinSym(name: BuiltinName): Symbol {
+    let s = this.builtinSyms.get(name);
+    if (!s) this.builtinSyms.set(name, (s = { kind: 'Builtin', name }));
+    return s;
+  }
+
+  resultCtorSym(which: 'ok' | 'err'): Symbol {
+    let s = this.symbolCache.get(which);
+    if (!s) this.symbolCache.set(which, (s = { kind: 'ResultCtor', which }));
+    return s;
   }
 
   private readonly paramNameCache = new Map<CellInfo, string[]>();
+  private readonly fieldNameCache = new Map<object, string[]>();
   private readonly monoTypes = new Map<object, Type>();
 
   paramNames(cell: CellInfo): readonly string[] {
@@ -119,6 +193,16 @@ export class Ctx implements ResolveEnv {
     if (!names) {
       names = cell.params.map((p) => p.name);
       this.paramNameCache.set(cell, names);
+    }
+    return names;
+  }
+
+  /** The field names of a record or variant, in declaration order. */
+  fieldNames(owner: RecordInfo | VariantInfo): readonly string[] {
+    let names = this.fieldNameCache.get(owner);
+    if (!names) {
+      names = owner.fields.map((f) => f.name);
+      this.fieldNameCache.set(owner, names);
     }
     return names;
   }
@@ -164,6 +248,13 @@ export class Ctx implements ResolveEnv {
     this.scope.declare(sym);
   }
 
+  /** Enters a new block scope; returns the scope to restore with `ctx.scope = saved`. */
+  openScope(): LocalScope {
+    const saved = this.scope;
+    this.scope = new LocalScope(saved);
+    return saved;
+  }
+
   /** Runs `f` in a new block scope. */
   inScope<T>(f: () => T): T {
     const prev = this.scope;
@@ -195,15 +286,21 @@ export class Ctx implements ResolveEnv {
    */
   flush(): void {
     const u = this.u;
-    for (const e of this.pendingExprs) this.exprTypes.set(e, u.zonk(this.exprTypes.get(e)!, INT));
-    for (const l of this.pendingLocals) l.type = u.zonk(l.type, INT);
-    for (const c of this.pendingCalls) {
-      const t = this.calls.get(c);
-      if (t && t.kind === 'Cell') this.calls.set(c, { ...t, typeArgs: t.typeArgs.map((x) => u.zonk(x, INT)) });
+    if (this.pendingExprs.length > 0) {
+      for (const e of this.pendingExprs) this.exprTypes.set(e, u.zonk(this.exprTypes.get(e)!, INT));
+      this.pendingExprs = [];
     }
-    this.pendingExprs = [];
-    this.pendingLocals = [];
-    this.pendingCalls = [];
+    if (this.pendingLocals.length > 0) {
+      for (const l of this.pendingLocals) l.type = u.zonk(l.type, INT);
+      this.pendingLocals = [];
+    }
+    if (this.pendingCalls.length > 0) {
+      for (const c of this.pendingCalls) {
+        const t = this.calls.get(c);
+        if (t && t.kind === 'Cell') this.calls.set(c, { ...t, typeArgs: t.typeArgs.map((x) => u.zonk(x, INT)) });
+      }
+      this.pendingCalls = [];
+    }
     u.reset();
     this.varsAtFlush = u.created;
   }

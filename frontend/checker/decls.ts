@@ -22,6 +22,7 @@ import type {
 } from '../types.js';
 import { BOOL, INT, NULL } from '../types.js';
 import type { Ctx } from './context.js';
+import { EMPTY_SET, setOf } from './context.js';
 import type { AliasInfo, ModuleScope, Mutable } from './scope.js';
 import { addVariants, didYouMean, exportedEntry, newModuleScope, qualify } from './scope.js';
 import { refined, resolveAlias, resolveRefinedType, resolveType } from './types.js';
@@ -259,7 +260,7 @@ function wireImports(ctx: Ctx, mod: ModuleScope, byFile: ReadonlyMap<string, Mod
 // ---------------------------------------------------------------- phase 3: signatures
 
 function env(ctx: Ctx, typeParams: readonly string[]): Ctx {
-  ctx.typeParams = new Set(typeParams);
+  ctx.typeParams = setOf(typeParams);
   return ctx;
 }
 
@@ -335,7 +336,7 @@ function resolveSignatures(ctx: Ctx, mod: ModuleScope): void {
         break;
     }
   }
-  ctx.typeParams = new Set();
+  ctx.typeParams = EMPTY_SET;
 }
 
 function resolveCellSignature(ctx: Ctx, c: Mutable<CellInfo>): void {
@@ -376,7 +377,7 @@ function resolveCellSignature(ctx: Ctx, c: Mutable<CellInfo>): void {
   }
   if (d.pure && d.effects.length > 0) ctx.report('E0174', d.effects[0]!.span, [d.name.name]);
   c.effects = effects;
-  ctx.typeParams = new Set();
+  ctx.typeParams = EMPTY_SET;
 }
 
 // ---------------------------------------------------------------- phase 4: typestates

@@ -16,8 +16,14 @@ import { checkName, checkNotReference, enumTypeFor, localType } from './names.js
 import type { Ctx } from './context.js';
 import { checkMatch } from './patterns.js';
 import { didYouMean } from './scope.js';
-import { checkBlock, branchValueSpan } from './stmts.js';
+import { checkBlock, checkBlockNarrowed, branchValueSpan } from './stmts.js';
 import { isNullable, optional, paramMap, removeNull, resolveType, substitute } from './types.js';
+
+/** The first item called `name` (fields, variants: a loop, no closure). */
+export function findByName<T extends { readonly name: string }>(items: readonly T[], name: string): T | undefined {
+  for (let i = 0; i < items.length; i++) if (items[i]!.name === name) return items[i];
+  return undefined;
+}
 
 /** A type hint, no hint, or "the value is not used". */
 export type Expect = Type | null | 'discard';
@@ -97,11 +103,12 @@ function infer(ctx: Ctx, e: A.Expr, expect: Expect): Type {
     case 'Tuple': {
       const h = hint(expect);
       const ht = h ? ctx.prune(h) : null;
-      const elems = e.elems.map((x, i) => {
-        const t = checkExpr(ctx, x, ht && ht.kind === 'Tuple' ? (ht.elems[i] ?? null) : null);
+      const elems: Type[] = [];
+      for (let i = 0; i < e.elems.length; i++) {
+        const x = e.elems[i]!;
+        elems.push(checkExpr(ctx, x, ht && ht.kind === 'Tuple' ? (ht.elems[i] ?? null) : null));
         checkNotReference(ctx, x, 'stored in a tuple');
-        return t;
-      });
+      }
       return { kind: 'Tuple', elems };
     }
     case 'If':
@@ -159,7 +166,13 @@ function checkBinary(ctx: Ctx, e: A.BinaryExpr): Type {
       checkBool(ctx, e.left);
       // `x != null and x > 0`: the right operand sees what the left one established.
       const narrow = condNarrowings(ctx, e.left, e.op !== 'or');
-      withNarrowings(ctx, narrow, () => checkBool(ctx, e.right));
+      if (narrow.length === 0) checkBool(ctx, e.right);
+      else {
+        const saved = ctx.openScope();
+        for (const [sym, t] of narrow) ctx.scope.setNarrow(sym, t);
+        checkBool(ctx, e.right);
+        ctx.scope = saved;
+      }
       return BOOL;
     }
     case '==':
@@ -274,30 +287,29 @@ function checkIn(ctx: Ctx, e: A.BinaryExpr): Type {
 
 // ---------------------------------------------------------------- narrowing
 
-/** `[local, type]` pairs that hold when `cond` evaluates to `positive`. */
-export function condNarrowings(ctx: Ctx, cond: A.Expr, positive: boolean): [LocalSymbol, Type][] {
+/** A local and the type it has where a condition holds. */
+export type Narrowing = [LocalSymbol, Type];
+
+const NO_NARROWINGS: readonly Narrowing[] = [];
+
+/** `[local, type]` pairs that hold when `cond` evaluates to `positive` (a shared empty list when none). */
+export function condNarrowings(ctx: Ctx, cond: A.Expr, positive: boolean): readonly Narrowing[] {
   if (cond.kind === 'Unary' && cond.op === 'not') return condNarrowings(ctx, cond.operand, !positive);
-  if (cond.kind !== 'Binary') return [];
+  if (cond.kind !== 'Binary') return NO_NARROWINGS;
   if ((cond.op === 'and' && positive) || (cond.op === 'or' && !positive)) {
-    return [...condNarrowings(ctx, cond.left, positive), ...condNarrowings(ctx, cond.right, positive)];
+    const l = condNarrowings(ctx, cond.left, positive);
+    const r = condNarrowings(ctx, cond.right, positive);
+    return r.length === 0 ? l : l.length === 0 ? r : [...l, ...r];
   }
-  if (cond.op !== '==' && cond.op !== '!=') return [];
+  if (cond.op !== '==' && cond.op !== '!=') return NO_NARROWINGS;
   const [name, other] = cond.left.kind === 'Name' ? [cond.left, cond.right] : [cond.right, cond.left];
-  if (name.kind !== 'Name' || other.kind !== 'Null') return [];
+  if (name.kind !== 'Name' || other.kind !== 'Null') return NO_NARROWINGS;
   const sym = ctx.names.get(name);
-  if (!sym || sym.kind !== 'Local') return [];
+  if (!sym || sym.kind !== 'Local') return NO_NARROWINGS;
   const current = ctx.prune(localType(ctx, sym));
-  if (!isNullable(current) || current.kind === 'Null') return [];
+  if (!isNullable(current) || current.kind === 'Null') return NO_NARROWINGS;
   const nonNull = (cond.op === '!=') === positive;
   return [[sym, nonNull ? removeNull(current) : NULL]];
-}
-
-export function withNarrowings<T>(ctx: Ctx, narrow: readonly [LocalSymbol, Type][], f: () => T): T {
-  if (narrow.length === 0) return f();
-  return ctx.inScope(() => {
-    for (const [sym, t] of narrow) ctx.scope.setNarrow(sym, t);
-    return f();
-  });
 }
 
 // ---------------------------------------------------------------- compound expressions
@@ -331,9 +343,9 @@ function checkField(ctx: Ctx, e: A.FieldExpr, expect: Type | null): Type {
     const te = ctx.mod.types.get(e.target.name);
     if (te && te.kind === 'Enum') {
       const info = te.enum;
-      ctx.names.set(e.target, ctx.sym(info, () => ({ kind: 'EnumName', enum: info })));
+      ctx.names.set(e.target, ctx.enumNameSym(info));
       ctx.setType(e.target, NULL);
-      const variant = info.variants.find((v) => v.name === name);
+      const variant = findByName(info.variants, name);
       if (!variant) {
         ctx.report('E0121', e.name.span, [info.name, name], didYouMean(name, info.variants.map((v) => v.name)));
         return ERROR;
@@ -354,7 +366,7 @@ function checkField(ctx: Ctx, e: A.FieldExpr, expect: Type | null): Type {
   const t = ctx.prune(checkExpr(ctx, e.target, null));
   if (t.kind === 'Error') return ERROR;
   if (t.kind === 'Record') {
-    const field = t.info.fields.find((f) => f.name === name);
+    const field = findByName(t.info.fields, name);
     if (field) {
       ctx.fields.set(e, { kind: 'RecordField', record: t.info, field });
       return substitute(field.type.type, paramMap(t.info.typeParams, t.args));
@@ -421,16 +433,40 @@ function checkIf(ctx: Ctx, e: A.IfExpr, expect: Expect): Type {
   const pos = condNarrowings(ctx, e.cond, true);
   const neg = condNarrowings(ctx, e.cond, false);
   if (e.else === null) {
-    withNarrowings(ctx, pos, () => checkBlock(ctx, e.then, 'discard'));
+    const thenT = checkBlockNarrowed(ctx, e.then, 'discard', pos);
+    ctx.lastIf = e;
+    ctx.lastIfThen = thenT;
+    ctx.lastIfElse = null;
     return NULL;
   }
-  const thenT = withNarrowings(ctx, pos, () => checkBlock(ctx, e.then, expect));
+  const thenT = checkBlockNarrowed(ctx, e.then, expect, pos);
   const elseBranch = e.else;
-  const elseT = withNarrowings(ctx, neg, () => (elseBranch.kind === 'If' ? checkExpr(ctx, elseBranch, expect) : checkBlock(ctx, elseBranch, expect)));
-  return joinBranches(ctx, 'if', expect, [
-    { type: thenT, span: branchValueSpan(e.then) },
-    { type: elseT, span: elseBranch.kind === 'If' ? elseBranch.span : branchValueSpan(elseBranch) },
-  ]);
+  let elseT: Type;
+  if (elseBranch.kind === 'If') {
+    if (neg.length === 0) elseT = checkExpr(ctx, elseBranch, expect);
+    else {
+      const saved = ctx.openScope();
+      for (const [sym, t] of neg) ctx.scope.setNarrow(sym, t);
+      elseT = checkExpr(ctx, elseBranch, expect);
+      ctx.scope = saved;
+    }
+  } else elseT = checkBlockNarrowed(ctx, elseBranch, expect, neg);
+  const t =
+    expect === 'discard'
+      ? joinDiscarded(ctx, thenT, elseT)
+      : joinBranches(ctx, 'if', expect, [
+          { type: thenT, span: branchValueSpan(e.then) },
+          { type: elseT, span: elseBranch.kind === 'If' ? elseBranch.span : branchValueSpan(elseBranch) },
+        ]);
+  ctx.lastIf = e;
+  ctx.lastIfThen = thenT;
+  ctx.lastIfElse = elseT;
+  return t;
+}
+
+/** `joinBranches` of two branches whose value is not used. */
+function joinDiscarded(ctx: Ctx, a: Type, b: Type): Type {
+  return ctx.prune(a).kind === 'Never' && ctx.prune(b).kind === 'Never' ? NEVER : NULL;
 }
 
 /** The type of `if`/`match`/`handle` from its branches, reporting incompatible ones. */
@@ -480,11 +516,11 @@ function checkQuant(ctx: Ctx, e: A.QuantExpr): Type {
     if (d && !ctx.u.assignable(declared, varType)) reportMismatch(ctx, d, declared, varType);
     varType = declared;
   }
-  return ctx.inScope(() => {
-    const local = ctx.newLocal(e.variable.name, varType, false, e.variable.span);
-    ctx.declare(local);
-    ctx.quantVars.set(e, local);
-    checkBool(ctx, e.body);
-    return BOOL;
-  });
+  const saved = ctx.openScope();
+  const local = ctx.newLocal(e.variable.name, varType, false, e.variable.span);
+  ctx.declare(local);
+  ctx.quantVars.set(e, local);
+  checkBool(ctx, e.body);
+  ctx.scope = saved;
+  return BOOL;
 }

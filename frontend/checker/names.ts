@@ -57,17 +57,17 @@ export function checkName(ctx: Ctx, e: A.NameExpr, expect: Type | null): Type {
   const value = mod.values.get(name);
   if (value) {
     if (value.kind === 'Cell') {
-      bindName(ctx, e, ctx.sym(value.cell, () => ({ kind: 'Cell', cell: value.cell })));
+      bindName(ctx, e, ctx.cellSym(value.cell));
       ctx.report('E0111', e.span, [name, 'a cell'], [`call it: \`${name}(…)\``]);
     } else {
-      bindName(ctx, e, ctx.sym(value.record, () => ({ kind: 'RecordCtor', record: value.record })));
+      bindName(ctx, e, ctx.recordCtorSym(value.record));
       ctx.report('E0111', e.span, [name, 'a record type'], [`construct a value: \`${name}(…)\``]);
     }
     return ERROR;
   }
   const variant = pickVariant(ctx, name, expect, e.span);
   if (variant) {
-    bindName(ctx, e, ctx.sym(variant.variant, () => ({ kind: 'Variant', enum: variant.enum, variant: variant.variant })));
+    bindName(ctx, e, ctx.variantSym(variant.enum, variant.variant));
     if (variant.variant.fields.length > 0) {
       ctx.report('E0122', e.span, [name]);
       return ERROR;
@@ -103,13 +103,13 @@ export function unknownValue(ctx: Ctx, e: A.NameExpr): Type {
   }
   const type = mod.types.get(name);
   if (type) {
-    if (type.kind === 'Enum') bindName(ctx, e, ctx.sym(type.enum, () => ({ kind: 'EnumName', enum: type.enum })));
+    if (type.kind === 'Enum') bindName(ctx, e, ctx.enumNameSym(type.enum));
     ctx.report('E0111', e.span, [name, type.kind === 'Enum' ? 'an enum type' : 'a type']);
     return ERROR;
   }
   const effect = mod.effects.get(name);
   if (effect) {
-    bindName(ctx, e, ctx.sym(effect, () => ({ kind: 'Effect', effect })));
+    bindName(ctx, e, ctx.effectSym(effect));
     ctx.report('E0111', e.span, [name, 'an effect']);
     return ERROR;
   }

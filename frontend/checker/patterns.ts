@@ -11,7 +11,7 @@ import { typeToString } from '../typeprint.js';
 import type { EnumInfo, RecordInfo, Type, VariantInfo } from '../types.js';
 import { ERROR, NEVER } from '../types.js';
 import type { Ctx } from './context.js';
-import { checkBool, checkExpr, joinBranches, type Expect } from './exprs.js';
+import { checkBool, checkExpr, findByName, joinBranches, type Expect } from './exprs.js';
 import { pickVariant } from './names.js';
 import { didYouMean } from './scope.js';
 import { branchValueSpan, checkBlock } from './stmts.js';
@@ -26,8 +26,12 @@ function text(ctx: Ctx, t: Type): string {
   return typeToString(ctx.u.zonk(t, null));
 }
 
-/** Checks `p` against a value of type `t`, declaring its bindings in the current scope. */
-export function checkPattern(ctx: Ctx, p: A.Pattern, t: Type, mode: PatternMode, bound: Map<string, A.Ident> = new Map()): void {
+/**
+ * Checks `p` against a value of type `t`, declaring its bindings in the
+ * current scope. `bound` holds the names already bound by the enclosing
+ * pattern (created for tuple and constructor patterns, which can repeat one).
+ */
+export function checkPattern(ctx: Ctx, p: A.Pattern, t: Type, mode: PatternMode, bound: Map<string, A.Ident> | null = null): void {
   const tt = ctx.prune(t);
   switch (p.kind) {
     case 'PWild':
@@ -62,7 +66,8 @@ export function checkPattern(ctx: Ctx, p: A.Pattern, t: Type, mode: PatternMode,
         ctx.u.unify(tt, { kind: 'Tuple', elems: fresh });
         elems = fresh;
       } else if (tt.kind !== 'Error') ctx.report('E0140', p.span, [text(ctx, tt)]);
-      p.elems.forEach((x, i) => checkPattern(ctx, x, elems ? elems[i]! : ERROR, mode, bound));
+      const names = bound ?? new Map<string, A.Ident>();
+      for (let i = 0; i < p.elems.length; i++) checkPattern(ctx, p.elems[i]!, elems ? elems[i]! : ERROR, mode, names);
       return;
     }
     case 'PType': {
@@ -73,17 +78,19 @@ export function checkPattern(ctx: Ctx, p: A.Pattern, t: Type, mode: PatternMode,
       return;
     }
     case 'PCtor':
-      return checkCtorPattern(ctx, p, tt, mode, bound);
+      return checkCtorPattern(ctx, p, tt, mode, bound ?? new Map<string, A.Ident>());
   }
 }
 
-function bind(ctx: Ctx, p: A.Pattern, name: A.Ident, t: Type, mode: PatternMode, bound: Map<string, A.Ident>) {
+function bind(ctx: Ctx, p: A.Pattern, name: A.Ident, t: Type, mode: PatternMode, bound: Map<string, A.Ident> | null) {
   if (name.name === ERROR_NAME) return null;
-  if (bound.has(name.name)) {
-    ctx.report('E0144', name.span, [name.name]);
-    return null;
+  if (bound !== null) {
+    if (bound.has(name.name)) {
+      ctx.report('E0144', name.span, [name.name]);
+      return null;
+    }
+    bound.set(name.name, name);
   }
-  bound.set(name.name, name);
   const local = ctx.newLocal(name.name, t, mode.mutable, name.span);
   ctx.declare(local);
   if (p.kind === 'PBind') ctx.patterns.set(p, { kind: 'Bind', local });
@@ -100,10 +107,11 @@ function accepts(ctx: Ctx, t: Type, kind: 'Int' | 'String' | 'Bool'): boolean {
 
 /** A bare name in a match pattern that denotes a variant (of the scrutinee's enum first). */
 function variantForBareName(ctx: Ctx, name: string, t: Type, span: Span): { enum: EnumInfo; variant: VariantInfo } | null {
-  const members = t.kind === 'Union' ? t.members : [t];
-  for (const m of members) {
+  const n = t.kind === 'Union' ? t.members.length : 1;
+  for (let i = 0; i < n; i++) {
+    const m = t.kind === 'Union' ? t.members[i]! : t;
     if (m.kind !== 'Enum') continue;
-    const variant = m.info.variants.find((v) => v.name === name);
+    const variant = findByName(m.info.variants, name);
     if (variant) return { enum: m.info, variant };
   }
   if (!ctx.mod.variants.has(name)) return null;
@@ -112,9 +120,9 @@ function variantForBareName(ctx: Ctx, name: string, t: Type, span: Span): { enum
 
 /** The enum type (with its arguments) that `t` has for a constructor of `info`, or null after reporting. */
 function enumMatch(ctx: Ctx, t: Type, info: EnumInfo | RecordInfo, span: Span): Type | null {
-  const members = t.kind === 'Union' ? t.members : [t];
-  for (const m of members) {
-    const pm = ctx.prune(m);
+  const n = t.kind === 'Union' ? t.members.length : 1;
+  for (let i = 0; i < n; i++) {
+    const pm = ctx.prune(t.kind === 'Union' ? t.members[i]! : t);
     if ((pm.kind === 'Enum' || pm.kind === 'Record') && pm.info === info) return pm;
   }
   if (t.kind === 'TypeParam' && t.name.startsWith('?')) {
@@ -131,7 +139,6 @@ function checkCtorPattern(ctx: Ctx, p: A.CtorPattern, t: Type, mode: PatternMode
   const path = p.path;
   const first = path[0]!;
   const args = p.args ?? [];
-  const checkAllLoosely = (): void => args.forEach((a) => checkPattern(ctx, a.pattern, ERROR, mode, bound));
   if (path.length === 1 && (first.name === 'ok' || first.name === 'err')) {
     const which = first.name;
     let inner: Type = ERROR;
@@ -143,7 +150,7 @@ function checkCtorPattern(ctx: Ctx, p: A.CtorPattern, t: Type, mode: PatternMode
     } else if (t.kind !== 'Error') ctx.report('E0140', p.span, [text(ctx, t)]);
     if (args.length !== 1 || args[0]!.name !== null) {
       ctx.report('E0105', p.span, [which, 1, args.length]);
-      checkAllLoosely();
+      checkAllLoosely(ctx, args, mode, bound);
       return;
     }
     checkPattern(ctx, args[0]!.pattern, inner, mode, bound);
@@ -155,7 +162,7 @@ function checkCtorPattern(ctx: Ctx, p: A.CtorPattern, t: Type, mode: PatternMode
   if (path.length === 2) {
     const te = ctx.mod.types.get(first.name);
     if (te && te.kind === 'Enum') {
-      const v = te.enum.variants.find((x) => x.name === path[1]!.name);
+      const v = findByName(te.enum.variants, path[1]!.name);
       if (v) variant = { enum: te.enum, variant: v };
       else ctx.report('E0121', path[1]!.span, [te.enum.name, path[1]!.name], didYouMean(path[1]!.name, te.enum.variants.map((x) => x.name)));
     } else ctx.report('E0143', p.span, [path.map((x) => x.name).join('.')]);
@@ -179,31 +186,37 @@ function checkCtorPattern(ctx: Ctx, p: A.CtorPattern, t: Type, mode: PatternMode
       ctx.patterns.set(p, { kind: 'Variant', enum: variant.enum, variant: variant.variant, args: [] });
       return;
     }
-    const ordered = matchPatternArgs(ctx, args, fields.map((f) => f.name), variant.variant.name, p.span, true);
-    const full = ordered.map((x, i) => {
-      const pat: A.Pattern = x ?? { kind: 'PWild', span: p.span };
+    const ordered = matchPatternArgs(ctx, args, ctx.fieldNames(variant.variant), variant.variant.name, p.span, true);
+    const full: A.Pattern[] = [];
+    for (let i = 0; i < ordered.length; i++) {
+      const pat: A.Pattern = ordered[i] ?? { kind: 'PWild', span: p.span };
       checkPattern(ctx, pat, et ? substitute(fields[i]!.type.type, inst) : ERROR, mode, bound);
-      return pat;
-    });
+      full.push(pat);
+    }
     ctx.patterns.set(p, { kind: 'Variant', enum: variant.enum, variant: variant.variant, args: full });
     return;
   }
   if (record) {
     const rt = enumMatch(ctx, t, record, p.span);
     const inst = paramMap(record.typeParams, rt && rt.kind === 'Record' ? rt.args : []);
-    const ordered = matchPatternArgs(ctx, args, record.fields.map((f) => f.name), record.name, p.span, false);
-    ordered.forEach((x, i) => {
-      if (x) checkPattern(ctx, x, rt ? substitute(record!.fields[i]!.type.type, inst) : ERROR, mode, bound);
-    });
+    const ordered = matchPatternArgs(ctx, args, ctx.fieldNames(record), record.name, p.span, false);
+    for (let i = 0; i < ordered.length; i++) {
+      const x = ordered[i];
+      if (x) checkPattern(ctx, x, rt ? substitute(record.fields[i]!.type.type, inst) : ERROR, mode, bound);
+    }
     ctx.patterns.set(p, { kind: 'Record', record, fields: ordered });
     return;
   }
-  checkAllLoosely();
+  checkAllLoosely(ctx, args, mode, bound);
+}
+
+function checkAllLoosely(ctx: Ctx, args: readonly A.CtorPatternArg[], mode: PatternMode, bound: Map<string, A.Ident>): void {
+  for (const a of args) checkPattern(ctx, a.pattern, ERROR, mode, bound);
 }
 
 /** Positional then named sub-patterns, in field order; unmatched ones are checked loosely. */
 function matchPatternArgs(ctx: Ctx, args: readonly A.CtorPatternArg[], names: readonly string[], ctor: string, span: Span, needAllPositional: boolean): (A.Pattern | null)[] {
-  const ordered: (A.Pattern | null)[] = names.map(() => null);
+  const ordered: (A.Pattern | null)[] = new Array<A.Pattern | null>(names.length).fill(null);
   let positional = 0;
   let named = 0;
   for (const a of args) {
@@ -245,12 +258,17 @@ export function isIrrefutable(ctx: Ctx, p: A.Pattern): boolean {
       const t = ctx.patterns.get(p);
       if (!t) return true; // an error was reported
       if (t.kind === 'Record') return t.fields.every((x) => x === null || isIrrefutable(ctx, x));
-      if (t.kind === 'Variant') return t.enum.variants.length === 1 && t.args.every((x) => isIrrefutable(ctx, x));
+      if (t.kind === 'Variant') return t.enum.variants.length === 1 && allIrrefutable(ctx, t.args);
       return false;
     }
     default:
       return false;
   }
+}
+
+function allIrrefutable(ctx: Ctx, ps: readonly A.Pattern[]): boolean {
+  for (let i = 0; i < ps.length; i++) if (!isIrrefutable(ctx, ps[i]!)) return false;
+  return true;
 }
 
 /** `let`/`for` patterns must be irrefutable (E0142). */
@@ -267,16 +285,18 @@ function describePattern(ctx: Ctx, p: A.Pattern): string {
 
 // ---------------------------------------------------------------- match
 
+const MATCH_MODE: PatternMode = { kind: 'match', mutable: false };
+
 export function checkMatch(ctx: Ctx, e: A.MatchExpr, expect: Expect): Type {
   const st = ctx.prune(checkExpr(ctx, e.scrutinee, null));
   let remaining: Type = st;
   const branches: { type: Type; span: Span }[] = [];
   for (const arm of e.arms) {
-    const t = ctx.inScope(() => {
-      checkPattern(ctx, arm.pattern, remaining.kind === 'Never' ? st : remaining, { kind: 'match', mutable: false });
-      if (arm.guard) checkBool(ctx, arm.guard);
-      return checkBlock(ctx, arm.body, expect);
-    });
+    const saved = ctx.openScope();
+    checkPattern(ctx, arm.pattern, remaining.kind === 'Never' ? st : remaining, MATCH_MODE);
+    if (arm.guard) checkBool(ctx, arm.guard);
+    const t = checkBlock(ctx, arm.body, expect);
+    ctx.scope = saved;
     branches.push({ type: t, span: branchValueSpan(arm.body) });
     if (!arm.guard) remaining = narrowRemaining(ctx, remaining, arm.pattern);
   }
@@ -297,22 +317,34 @@ function narrowRemaining(ctx: Ctx, remaining: Type, p: A.Pattern): Type {
 }
 
 function checkExhaustive(ctx: Ctx, e: A.MatchExpr, st: Type): void {
-  const unguarded = e.arms.filter((a) => a.guard === null).map((a) => a.pattern);
-  if (unguarded.some((p) => isIrrefutable(ctx, p))) return;
+  const unguarded: A.Pattern[] = [];
+  for (const a of e.arms) {
+    if (a.guard !== null) continue;
+    if (isIrrefutable(ctx, a.pattern)) return;
+    unguarded.push(a.pattern);
+  }
   const missing = missingCases(ctx, st, unguarded, e.arms.map((a) => a.pattern));
   if (missing.length > 0) ctx.report('E0141', e.span, [text(ctx, st), missing.join(', ')], ['add the missing arms, or a `_ ->` arm']);
 }
 
 function coversVariant(ctx: Ctx, p: A.Pattern, v: VariantInfo): boolean {
   const t = ctx.patterns.get(p);
-  return !!t && t.kind === 'Variant' && t.variant === v && t.args.every((x) => isIrrefutable(ctx, x));
+  return !!t && t.kind === 'Variant' && t.variant === v && allIrrefutable(ctx, t.args);
+}
+
+function someCovers(ctx: Ctx, unguarded: readonly A.Pattern[], v: VariantInfo): boolean {
+  for (let i = 0; i < unguarded.length; i++) if (coversVariant(ctx, unguarded[i]!, v)) return true;
+  return false;
 }
 
 /** What the unguarded patterns leave uncovered, by type (empty for Int, String, Bool…). */
 function missingCases(ctx: Ctx, st: Type, unguarded: readonly A.Pattern[], all: readonly A.Pattern[]): string[] {
   switch (st.kind) {
-    case 'Enum':
-      return st.info.variants.filter((v) => !unguarded.some((p) => coversVariant(ctx, p, v))).map((v) => `\`${v.name}\``);
+    case 'Enum': {
+      const out: string[] = [];
+      for (const v of st.info.variants) if (!someCovers(ctx, unguarded, v)) out.push(`\`${v.name}\``);
+      return out;
+    }
     case 'Result': {
       const out: string[] = [];
       for (const which of ['ok', 'err'] as const) {

@@ -117,36 +117,66 @@ export function topLevelNames(mod: ModuleScope): string[] {
 
 // ---------------------------------------------------------------- locals
 
-const EMPTY_VARS: Map<string, LocalSymbol> = new Map();
-
-/** One block of local variables, with the narrowings that hold inside it. */
+/**
+ * One block of local variables, with the narrowings that hold inside it.
+ * Blocks declare few locals, so they are kept in a small array.
+ *
+ * Narrowings are only ever added to the innermost scope (the checker's
+ * current one), so a scope created below one without narrowings knows that
+ * no narrowing can apply to it until it gets one itself (`mayNarrow`).
+ */
 export class LocalScope {
-  /** Locals declared in this block (allocated on first declaration). */
-  vars: Map<string, LocalSymbol> = EMPTY_VARS;
+  /** Locals declared in this block, in declaration order (null until the first). */
+  private vars: LocalSymbol[] | null = null;
   /** Narrowed types of locals (declared here or in an enclosing scope), by symbol id. */
   narrow: Map<number, Type> | null = null;
+  /** False when neither this scope nor an enclosing one has ever held a narrowing. */
+  private mayNarrow: boolean;
 
-  constructor(readonly parent: LocalScope | null) {}
+  constructor(readonly parent: LocalScope | null) {
+    this.mayNarrow = parent !== null && parent.mayNarrow;
+  }
 
+  /** Declares a local here; a redeclared name replaces the earlier local (keeping its place). */
   declare(sym: LocalSymbol): void {
-    if (this.vars === EMPTY_VARS) this.vars = new Map();
-    this.vars.set(sym.name, sym);
+    const vars = this.vars;
+    if (vars === null) {
+      this.vars = [sym];
+      return;
+    }
+    for (let i = 0; i < vars.length; i++) {
+      if (vars[i]!.name === sym.name) {
+        vars[i] = sym;
+        return;
+      }
+    }
+    vars.push(sym);
   }
 
   lookup(name: string): LocalSymbol | undefined {
-    for (let s: LocalScope | null = this; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v) return v;
+    for (let s: LocalScope | null = this; s !== null; s = s.parent) {
+      const vars = s.vars;
+      if (vars === null) continue;
+      for (let i = 0; i < vars.length; i++) if (vars[i]!.name === name) return vars[i];
     }
     return undefined;
   }
 
+  /** Is `sym` the local declared here under its name? */
+  private declares(sym: LocalSymbol): boolean {
+    const vars = this.vars;
+    if (vars === null) return false;
+    for (let i = 0; i < vars.length; i++) if (vars[i] === sym) return true;
+    return false;
+  }
+
   /** The narrowed type of a local here, if some enclosing scope narrowed it. */
   narrowed(sym: LocalSymbol): Type | undefined {
-    for (let s: LocalScope | null = this; s; s = s.parent) {
+    if (!this.mayNarrow) return undefined;
+    for (let s: LocalScope | null = this; s !== null; s = s.parent) {
       const t = s.narrow?.get(sym.id);
       if (t) return t;
-      if (s.vars.get(sym.name) === sym) return undefined;
+      if (s.declares(sym)) return undefined;
     }
     return undefined;
   }
@@ -154,20 +184,29 @@ export class LocalScope {
   setNarrow(sym: LocalSymbol, type: Type): void {
     if (!this.narrow) this.narrow = new Map();
     this.narrow.set(sym.id, type);
+    this.mayNarrow = true;
+  }
+
+  /** Does any scope from here up hold a narrowing? */
+  hasNarrowings(): boolean {
+    if (!this.mayNarrow) return false;
+    for (let s: LocalScope | null = this; s !== null; s = s.parent) if (s.narrow !== null && s.narrow.size > 0) return true;
+    return false;
   }
 
   /** Forgets every narrowing of `sym` from here up to its declaration (after an assignment). */
   forgetNarrowing(sym: LocalSymbol): void {
-    for (let s: LocalScope | null = this; s; s = s.parent) {
+    if (!this.mayNarrow) return;
+    for (let s: LocalScope | null = this; s !== null; s = s.parent) {
       s.narrow?.delete(sym.id);
-      if (s.vars.get(sym.name) === sym) return;
+      if (s.declares(sym)) return;
     }
   }
 
   /** Every name visible here, innermost first (for "did you mean"). */
   visibleNames(): string[] {
     const out: string[] = [];
-    for (let s: LocalScope | null = this; s; s = s.parent) out.push(...s.vars.keys());
+    for (let s: LocalScope | null = this; s !== null; s = s.parent) if (s.vars !== null) for (const v of s.vars) out.push(v.name);
     return out;
   }
 }

@@ -10,8 +10,9 @@ import type { Span } from '../span.js';
 import type { LocalSymbol, RefinedType, Type } from '../types.js';
 import { BOOL, ERROR, INT, NEVER, NULL, STRING } from '../types.js';
 import type { Ctx, SpecKind } from './context.js';
+import { plainSpec } from './context.js';
 import { resolveWithBinder } from './decls.js';
-import { checkBool, checkExpr, condNarrowings, expectType, reportMismatch, type Expect } from './exprs.js';
+import { checkBool, checkExpr, condNarrowings, expectType, reportMismatch, type Expect, type Narrowing } from './exprs.js';
 import { checkNotReference, checkNotReferenceIn, localType } from './names.js';
 import { checkPattern, requireIrrefutable } from './patterns.js';
 import { assignedNames } from './walk.js';
@@ -26,7 +27,20 @@ export function branchValueSpan(b: A.Block): Span {
 
 /** Checks a block in a new scope; its type is that of its last expression (Null if none, Never if it cannot finish). */
 export function checkBlock(ctx: Ctx, b: A.Block, expect: Expect): Type {
-  return ctx.inScope(() => checkStmts(ctx, b, expect));
+  const saved = ctx.openScope();
+  const t = checkStmts(ctx, b, expect);
+  ctx.scope = saved;
+  return t;
+}
+
+/** `checkBlock` inside a scope where `narrow` holds (the branch of an `if`, the right of `and`). */
+export function checkBlockNarrowed(ctx: Ctx, b: A.Block, expect: Expect, narrow: readonly Narrowing[]): Type {
+  if (narrow.length === 0) return checkBlock(ctx, b, expect);
+  const saved = ctx.openScope();
+  for (const [sym, t] of narrow) ctx.scope.setNarrow(sym, t);
+  const t = checkBlock(ctx, b, expect);
+  ctx.scope = saved;
+  return t;
 }
 
 /** Checks the statements of `b` in the current scope. */
@@ -46,20 +60,19 @@ export function checkStmts(ctx: Ctx, b: A.Block, expect: Expect): Type {
     }
     if (checkStmt(ctx, s)) diverged = true;
   }
-  const t = diverged ? NEVER : value;
-  ctx.blockTypes.set(b, t);
-  return t;
+  return diverged ? NEVER : value;
 }
 
-function isNever(ctx: Ctx, t: Type | undefined): boolean {
-  return t !== undefined && ctx.prune(t).kind === 'Never';
+function isNever(ctx: Ctx, t: Type): boolean {
+  return ctx.prune(t).kind === 'Never';
 }
 
 /** `if x == null return 0 end`: after it, `x` is not null. */
 function narrowAfterIf(ctx: Ctx, e: A.IfExpr): void {
-  const thenNever = isNever(ctx, ctx.blockTypes.get(e.then));
-  let elseNever = false;
-  if (e.else !== null) elseNever = e.else.kind === 'If' ? isNever(ctx, ctx.exprTypes.get(e.else)) : isNever(ctx, ctx.blockTypes.get(e.else));
+  // `checkIf` has just finished with `e` and left the types of its branches.
+  if (ctx.lastIf !== e) return;
+  const thenNever = isNever(ctx, ctx.lastIfThen);
+  const elseNever = ctx.lastIfElse !== null && isNever(ctx, ctx.lastIfElse);
   if (thenNever === elseNever) return;
   for (const [sym, t] of condNarrowings(ctx, e.cond, !thenNever)) ctx.scope.setNarrow(sym, t);
 }
@@ -99,7 +112,10 @@ function checkStmt(ctx: Ctx, s: A.Stmt): boolean {
 
 /** A Bool specification (`assert`, `invariant`, …) in the current scope. */
 export function checkSpec(ctx: Ctx, kind: SpecKind, e: A.Expr, type: Type = BOOL): void {
-  ctx.inSpec({ kind, result: null, self: null, fields: null, later: null }, () => expectType(ctx, e, type));
+  const saved = ctx.spec;
+  ctx.spec = plainSpec(kind);
+  expectType(ctx, e, type);
+  ctx.spec = saved;
 }
 
 // ---------------------------------------------------------------- let
@@ -227,6 +243,8 @@ function assignValue(ctx: Ctx, s: A.AssignStmt, target: Type): Type {
 
 /** Narrowings of variables that the loop assigns do not hold in (or after) the loop. */
 function forgetAssignedIn(ctx: Ctx, body: A.Block, extra: readonly A.Expr[]): void {
+  // Nothing to forget (the usual case): skip the scan of the body.
+  if (!ctx.scope.hasNarrowings()) return;
   for (const name of assignedNames(body, extra)) {
     const sym = ctx.scope.lookup(name);
     if (sym) ctx.scope.forgetNarrowing(sym);
@@ -238,23 +256,22 @@ function checkLoopSpecs(ctx: Ctx, invariants: readonly A.Expr[], decreases: A.Ex
   if (decreases) checkSpec(ctx, 'decreases', decreases, INT);
 }
 
-function inLoop<T>(ctx: Ctx, f: () => T): T {
-  ctx.cell.loopDepth++;
-  try {
-    return f();
-  } finally {
-    ctx.cell.loopDepth--;
-  }
+/** A loop body, with `break` and `continue` allowed. */
+function checkLoopBody(ctx: Ctx, body: A.Block): void {
+  const cell = ctx.cell;
+  cell.loopDepth++;
+  checkBlock(ctx, body, 'discard');
+  cell.loopDepth--;
 }
 
 function checkWhile(ctx: Ctx, s: A.WhileStmt): void {
   forgetAssignedIn(ctx, s.body, [s.cond]);
   checkBool(ctx, s.cond);
-  ctx.inScope(() => {
-    checkLoopSpecs(ctx, s.invariants, s.decreases);
-    for (const [sym, t] of condNarrowings(ctx, s.cond, true)) ctx.scope.setNarrow(sym, t);
-    inLoop(ctx, () => checkBlock(ctx, s.body, 'discard'));
-  });
+  const saved = ctx.openScope();
+  checkLoopSpecs(ctx, s.invariants, s.decreases);
+  for (const [sym, t] of condNarrowings(ctx, s.cond, true)) ctx.scope.setNarrow(sym, t);
+  checkLoopBody(ctx, s.body);
+  ctx.scope = saved;
 }
 
 function checkFor(ctx: Ctx, s: A.ForStmt): void {
@@ -273,12 +290,12 @@ function checkFor(ctx: Ctx, s: A.ForStmt): void {
       elem = ERROR;
     }
   }
-  ctx.inScope(() => {
-    checkPattern(ctx, s.pattern, elem, { kind: 'for', mutable: false });
-    requireIrrefutable(ctx, s.pattern, 'for');
-    checkLoopSpecs(ctx, s.invariants, s.decreases);
-    inLoop(ctx, () => checkBlock(ctx, s.body, 'discard'));
-  });
+  const saved = ctx.openScope();
+  checkPattern(ctx, s.pattern, elem, { kind: 'for', mutable: false });
+  requireIrrefutable(ctx, s.pattern, 'for');
+  checkLoopSpecs(ctx, s.invariants, s.decreases);
+  checkLoopBody(ctx, s.body);
+  ctx.scope = saved;
 }
 
 // ---------------------------------------------------------------- return

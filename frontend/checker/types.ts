@@ -116,7 +116,11 @@ export function substitute(t: Type, map: ReadonlyMap<string, Type>): Type {
   }
 }
 
-export function paramMap(names: readonly string[], args: readonly Type[]): Map<string, Type> {
+const NO_PARAMS: ReadonlyMap<string, Type> = new Map();
+
+/** Type parameter → argument (the shared empty map for non-generic declarations). */
+export function paramMap(names: readonly string[], args: readonly Type[]): ReadonlyMap<string, Type> {
+  if (names.length === 0) return NO_PARAMS;
   const m = new Map<string, Type>();
   names.forEach((n, i) => m.set(n, args[i] ?? ERROR));
   return m;
@@ -159,7 +163,7 @@ export class Unifier {
 
   /** Drops all bindings (between cells: variables never cross a cell boundary). */
   reset(): void {
-    this.bindings.clear();
+    if (this.bindings.size > 0) this.bindings.clear();
     this.trail.length = 0;
   }
 
