@@ -14,7 +14,7 @@ import { renderResults } from '../reports/text.js';
 import { closeSolver, compile, DEFAULT_CACHE_DIR, solverIdentity, verifyCompiled } from './pipeline.js';
 import { makeProgress } from './progress.js';
 import { registerFuzz } from './fuzz.js';
-import { registerBuild } from './build.js';
+import { describeWasmOutcome, registerBuild, runWasm } from './build.js';
 import { serializeJson, serializeSarif, toAuditHtml, toAuditMarkdown, toJson, toSarif } from '../reports/index.js';
 import type { InferredItem, ReportInput, TrustedItem } from '../reports/index.js';
 import type { CheckResult } from '../verifier/verify.js';
@@ -199,6 +199,7 @@ async function reportInput(g: Gathered, opts: { solver?: SolverName; includeProv
 }
 
 interface RunOpts extends SolverOpts {
+  target?: 'vm' | 'wasm';
   verify: boolean;
   fuel?: string;
   trace?: boolean;
@@ -223,6 +224,13 @@ async function cmdRun(file: string, opts: RunOpts): Promise<number> {
       return EXIT_FAIL;
     }
     for (const r of report.results) if (r.verdict.kind === 'proved') proved.add(r.check.id);
+  }
+  if (opts.target === 'wasm') {
+    const outcome = await runWasm(c.ir, proved, { stdout: (line) => process.stdout.write(line + '\n') });
+    const message = describeWasmOutcome(outcome, c.files);
+    if (message === null) return EXIT_OK;
+    process.stderr.write(message + '\n');
+    return EXIT_FAIL;
   }
   const prog = compileProgram(c.ir, { proved });
   if (opts.disasm) process.stdout.write(disassemble(prog) + '\n');
@@ -322,6 +330,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--fuel <n>', 'stop after this many instructions')
     .option('--trace', 'print every executed instruction to stderr')
     .option('--disasm', 'print the bytecode before running')
+    .addOption(new Option('--target <target>', 'run on the VM or as WebAssembly').choices(['vm', 'wasm']).default('vm'))
     .option('-j, --jobs <n>', 'solvers working in parallel (default: the number of cores)')
     .option('--cache-dir <dir>', 'verification cache directory', DEFAULT_CACHE_DIR)
     .option('--no-cache', 'do not read or write the verification cache')
