@@ -26,6 +26,7 @@ import type { SolverName } from '../verifier/solver/types.js';
 import type { CheckResult } from '../verifier/verify.js';
 import type { Value } from '../vm/value.js';
 import { compile, DEFAULT_CACHE_DIR, solverIdentity, verifyCompiled } from './pipeline.js';
+import { STATIC_CHECK_KINDS } from '../counterexamples/confirm.js';
 
 const EXIT_OK = 0;
 const EXIT_FAIL = 1;
@@ -286,6 +287,8 @@ export interface BuildOptions {
   readonly jobs?: string;
   readonly cacheDir: string;
   readonly cache: boolean;
+  /** Build even when an ownership check (static only) is unknown. */
+  readonly allowUnknown?: boolean;
 }
 
 /** `lumen build`. Returns the exit code; writes diagnostics to stderr. */
@@ -317,6 +320,14 @@ export async function cmdBuild(file: string, opts: BuildOptions): Promise<number
     err(renderResults(refuted, c.files, { color: false, verbose: false, plain }).trimEnd());
     const names = refuted.map((r) => `${r.check.kind} (check #${r.check.id}) at ${locate(r.check.span, c.files).text}`);
     err(`error: refusing to build: ${refuted.length} check(s) refuted: ${names.join('; ')}`);
+    return EXIT_FAIL;
+  }
+  // Ownership checks are static only (no run-time check exists for them): an
+  // unknown one would leave the artifact unprotected, unless the user accepts it.
+  const staticUnknown = report.results.filter((r) => r.verdict.kind === 'unknown' && STATIC_CHECK_KINDS.has(r.check.kind));
+  if (staticUnknown.length > 0 && !opts.allowUnknown) {
+    err(renderResults(staticUnknown, c.files, { color: false, verbose: false, plain }).trimEnd());
+    err(`error: refusing to build: ${staticUnknown.length} ownership check(s) are unknown and cannot be checked at run time (use --allow-unknown to build anyway)`);
     return EXIT_FAIL;
   }
   const proved = new Set<number>();
@@ -371,6 +382,7 @@ export function registerBuild(program: Command, onResult?: (exit: Promise<number
     .option('-j, --jobs <n>', 'solvers working in parallel (default: the number of cores)')
     .option('--cache-dir <dir>', 'verification cache directory', DEFAULT_CACHE_DIR)
     .option('--no-cache', 'do not read or write the verification cache')
+    .option('--allow-unknown', 'build even when an ownership check (static only) is unknown')
     .action(async (file: string, opts: BuildOptions) => {
       const exit = cmdBuild(file, opts);
       if (onResult) onResult(exit);
