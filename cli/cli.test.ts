@@ -123,6 +123,8 @@ describe('lumen verify', () => {
     const text = fs.readFileSync(html, 'utf8');
     expect(text).toContain('<html');
     expect(text).toContain('div-by-zero');
+    expect(text).toContain('Elision ledger');
+    expect(text).toMatch(/1 of 3 checks are elided/);
   });
 });
 

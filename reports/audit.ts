@@ -145,6 +145,20 @@ function mdTable(head: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
+/** What the backends do with a check: a proved check is elided; others stay (ownership checks are static only). */
+function elision(r: CheckResult): string {
+  if (r.verdict.kind === 'proved') return 'elided (proved)';
+  if (r.check.kind === 'use-after-move' || r.check.kind === 'borrow-conflict' || r.check.kind === 'linear-unconsumed') return 'static only (no run-time check)';
+  return r.verdict.kind === 'refuted' ? 'build refused' : 'kept as a run-time check';
+}
+
+function ledgerLine(input: ReportInput): string {
+  const elided = input.results.filter((r) => r.verdict.kind === 'proved').length;
+  const kept = input.results.filter((r) => r.verdict.kind === 'unknown').length;
+  const refuted = input.results.filter((r) => r.verdict.kind === 'refuted').length;
+  return `${elided} of ${input.results.length} checks are elided from the generated code; ${kept} stay as run-time checks${refuted > 0 ? `; ${refuted} refuted: \`lumen build\` refuses the program` : ''}. \`lumen build\` writes the same decisions, with query hashes, to OUT.ledger.json.`;
+}
+
 export function toAuditMarkdown(input: ReportInput): string {
   const a = collect(input);
   const s = a.summary;
@@ -204,6 +218,10 @@ export function toAuditMarkdown(input: ReportInput): string {
   out.push('## Inferred loop invariants', '');
   if (a.inferred.length === 0) out.push('None.');
   else out.push(...mdTable(['cell', 'loop', 'invariant'], a.inferred.map((x) => [mdCode(x.cell), md(where(x.position)), mdCode(x.text)])));
+  out.push('');
+
+  out.push('## Elision ledger', '', ledgerLine(input), '');
+  out.push(...mdTable(['check', 'kind', 'cell', 'verdict', 'in the generated code'], input.results.map((r) => [String(r.check.id), md(r.check.kind), mdCode(r.check.cell), md(r.verdict.kind), md(elision(r))])));
   out.push('');
 
   out.push('## Checks by cell', '');
@@ -455,6 +473,16 @@ export function toAuditHtml(input: ReportInput): string {
     a.inferred.length === 0
       ? none()
       : table(['cell', 'loop', 'invariant'], a.inferred.map((x) => [`<code>${h(x.cell)}</code>`, h(where(x.position)), `<code>${h(x.text)}</code>`])),
+  );
+
+  body.push('<h2 id="ledger">Elision ledger</h2>');
+  body.push(`<p>${h(ledgerLine(input))}</p>`);
+  body.push(
+    table(
+      ['check', 'kind', 'cell', 'verdict', 'in the generated code'],
+      input.results.map((r) => [String(r.check.id), h(r.check.kind), `<code>${h(r.check.cell)}</code>`, h(r.verdict.kind), h(elision(r))]),
+      new Set([0]),
+    ),
   );
 
   body.push('<h2 id="checks">Checks by cell</h2>');
