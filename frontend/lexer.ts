@@ -312,8 +312,7 @@ class Lexer {
   constructor(file: SourceFile) {
     this.code = file.code;
     this.path = file.path;
-    // Code has about one token per three characters: room for one per two, so the arrays seldom grow.
-    const capacity = 64 + (file.code.length >> 1);
+    const capacity = 64 + (file.code.length >> 2);
     this.codes = new Uint8Array(capacity);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
@@ -326,11 +325,6 @@ class Lexer {
     while (this.pos < n) {
       const start = this.pos;
       const c = code.charCodeAt(start);
-      // Words first: most tokens are identifiers and keywords (`r"` starts a raw string).
-      if (c < 128 && IDENT_START[c] === 1 && (c !== 114 || code.charCodeAt(start + 1) !== 34)) {
-        this.identifier(start);
-        continue;
-      }
       switch (c) {
         case 32: // space
         case 9: // tab

@@ -317,30 +317,11 @@ class Parser {
     this.items[this.itemTop++] = x;
   }
 
-  /**
-   * The items pushed since `mark` (an earlier `itemTop`), as an exact-size
-   * array; takes them off the stack. Short lists (most of them) are array
-   * literals: V8 learns that what those sites allocate lives on, and
-   * allocates it in the old generation directly instead of copying it there.
-   */
+  /** The items pushed since `mark` (an earlier `itemTop`), as an exact-size array; takes them off the stack. */
   private list<X>(mark: number): X[] {
     const top = this.itemTop;
     this.itemTop = mark;
-    const items = this.items as X[];
-    switch (top - mark) {
-      case 0:
-        return [];
-      case 1:
-        return [items[mark]!];
-      case 2:
-        return [items[mark]!, items[mark + 1]!];
-      case 3:
-        return [items[mark]!, items[mark + 1]!, items[mark + 2]!];
-      case 4:
-        return [items[mark]!, items[mark + 1]!, items[mark + 2]!, items[mark + 3]!];
-      default:
-        return items.slice(mark, top);
-    }
+    return (top === mark ? [] : this.items.slice(mark, top)) as X[];
   }
 
   /** The value of a token (identifier name, literal value, string text); see `tokenValue`. */
