@@ -107,6 +107,19 @@ for (const name of BACKENDS) {
       expect(results.map((r) => r.status)).toEqual([name === 'cvc5' ? 'unknown' : 'sat', 'unsat']);
     });
 
+    it('reads a long query with non-ASCII text intact', async () => {
+      // 1,000 chained constants (about 60 kB): the first goal is unsat only if every line arrived unchanged.
+      const n = 1000;
+      const lines: string[] = ['(declare-const c0 Int)', '(assert (= c0 0))'];
+      for (let i = 1; i <= n; i++) lines.push(`(declare-const c${i} Int) ; ünïcödé ${i}`, `(assert (= c${i} (+ c${i - 1} 1)))`);
+      lines.push(`(assert (not (= c${n} ${n})))`);
+      const results = await solver.run(PRELUDE, [q('long', lines.join('\n')), q('long-sat', `${lines.slice(0, -1).join('\n')}\n(assert (= c${n} ${n}))`, [`c${n}`])], {
+        timeoutMs: 10_000,
+      });
+      expect(results.map((r) => r.status)).toEqual(['unsat', 'sat']);
+      expect(results[1]!.status === 'sat' && results[1]!.values[0]).toEqual({ kind: 'int', value: BigInt(n) });
+    });
+
     it('turns a solver error into unknown after one retry, and keeps working', async () => {
       const results = await solver.run(PRELUDE, [q('bad', '(assert (> undeclared_y 0))'), q('good', UNSAT_BODY)], { timeoutMs: 5000 });
       expect(results[0]).toMatchObject({ id: 'bad', status: 'unknown' });

@@ -91,6 +91,10 @@ export class NativeChannel implements Channel {
     return this.eval('(reset)', deadlineMs);
   }
 
+  async restart(): Promise<void> {
+    this.kill({ kind: 'crashed', message: 'solver restarted' });
+  }
+
   async version(): Promise<string> {
     const r = spawnSync(this.executable, ['--version'], { encoding: 'utf8', timeout: 10_000 });
     if (r.error !== undefined) throw new Error(`${this.executable} --version failed: ${r.error.message}`);

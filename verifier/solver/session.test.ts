@@ -22,6 +22,10 @@ class FakeChannel implements Channel {
     this.sent.push('<reset>');
     return { kind: 'ok', output: '' };
   }
+  async restart(): Promise<void> {
+    this.sent.push('<restart>');
+    this.generation++;
+  }
   async version(): Promise<string> {
     return 'fake 1.0';
   }
@@ -91,7 +95,7 @@ describe('Session', () => {
     expect(results.map((r) => (r.status === 'unknown' ? r.reason : r.status))).toEqual(['(incomplete quantifiers)', 'timeout', 'timeout']);
   });
 
-  it('retries a solver error once, on a fresh context with the prelude reloaded', async () => {
+  it('retries a solver error once, on a restarted solver with the prelude reloaded', async () => {
     let failures = 1;
     const ch = new FakeChannel((text) => {
       if (text.includes('; sat') && failures-- > 0) return '(error "line 1 column 5: spurious parse error")\n';
@@ -99,7 +103,16 @@ describe('Session', () => {
     });
     const results = await new Session(ch, Z3_DIALECT).run('PRE', [q('a', '; sat')], opts);
     expect(results.map(strip)).toEqual([{ id: 'a', status: 'sat', values: [] }]);
-    expect(ch.sent.filter((t) => t === '<reset>').length).toBe(2);
+    // The failed attempt, then a restart, a fresh context, the prelude and the retry.
+    expect(ch.sent.map((t) => (t.includes('; sat') ? 'query' : t.includes('PRE') ? 'prelude' : t))).toEqual([
+      '<reset>',
+      'prelude',
+      'query',
+      '<restart>',
+      '<reset>',
+      'prelude',
+      'query',
+    ]);
     expect(ch.sent.filter((t) => t.includes('PRE')).length).toBe(2);
   });
 

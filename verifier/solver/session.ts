@@ -27,6 +27,14 @@ export interface Channel {
   /** Forgets all declarations, assertions and options (a fresh context or `(reset)`). */
   reset(deadlineMs: number): Promise<EvalOutcome>;
   /**
+   * Throws the solver away (kills the process or worker); the next request
+   * starts a fresh one. Used before retrying after a solver error: Z3 in WASM
+   * has been seen to report parse errors about text it was never sent
+   * ("unknown constant W"), i.e. its heap was damaged, and a fresh context in
+   * the same instance fails the same way.
+   */
+  restart(): Promise<void>;
+  /**
    * Changes whenever the solver loses its state (it was started, killed or
    * died), so a prelude loaded under another generation is gone.
    */
@@ -125,9 +133,12 @@ export class Session {
     }
     let attempt = await this.attempt(prelude, q, opts);
     if (attempt.status === 'error') {
-      // A fresh context and prelude for the retry: the failure may have left
-      // the solver in an unknown state (a half-parsed command, a missing pop).
+      // A fresh solver and prelude for the retry: the failure may have left
+      // the solver in an unknown state (a half-parsed command, a missing pop,
+      // a damaged WASM heap).
       this.loadedPrelude = null;
+      this.popPending = false;
+      await this.channel.restart();
       attempt = await this.attempt(prelude, q, opts);
     }
     if (attempt.status === 'error') {

@@ -45,6 +45,10 @@ export class WasmChannel implements Channel {
     return this.request({ op: 'reset' }, deadlineMs);
   }
 
+  restart(): Promise<void> {
+    return this.kill({ kind: 'crashed', message: 'solver restarted' });
+  }
+
   async version(): Promise<string> {
     const out = await this.request({ op: 'version' }, 60_000);
     if (out.kind !== 'ok') throw new Error(`z3-solver did not start: ${out.kind === 'crashed' ? out.message : 'timed out'}`);
