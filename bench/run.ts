@@ -5,14 +5,17 @@
 //   frontend  — parse + type check of a generated ~50,000-line program (target ≥ 250,000 lines/s)
 //   verify    — the whole proofs-tests corpus: wall time, solver share, checks/s (target: outside-solver ≤ 10%)
 //   cache     — cold vs warm (cached) verification, 1 vs N jobs
-//   vm / wasm — the VM suite and WASM with and without elision against hand-written JS
-// Run one section with `npm run bench -- frontend` (or verify, cache).
+//   vm        — the VM suite: five programs on the VM against hand-written JS, with QuickJS
+//               (WASM) and fengari (Lua in JS) as peers (target: geometric mean ≤ 8× JS)
+//   wasm      — the WASM backend with and without elision against hand-written JS and the VM
+// Run one section with `npm run bench -- frontend` (or verify, cache, vm, wasm).
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchFrontend } from './frontend.js';
 import { benchVerify } from './verify.js';
 import { benchCache } from './cache.js';
+import { benchVm } from './vm.js';
 import { benchWasm } from './wasm.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,7 +27,8 @@ async function main(): Promise<void> {
   if (want('frontend')) await benchFrontend();
   if (want('verify')) await benchVerify(repoRoot);
   if (want('cache')) await benchCache(repoRoot);
-  if (want('vm') || want('wasm')) await benchWasm();
+  if (want('vm')) await benchVm();
+  if (want('wasm')) await benchWasm();
 }
 
 main().then(

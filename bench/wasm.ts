@@ -18,7 +18,6 @@
 //
 // Run alone with `npm run bench -- wasm`.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileProgram } from '../backend/index.js';
@@ -26,128 +25,11 @@ import { compileWasm, loadWasm, runWasmModule, type LoadedWasm } from '../backen
 import { closeSolver, compile, verifyCompiled } from '../cli/pipeline.js';
 import { runMain } from '../vm/index.js';
 import type { BytecodeProgram } from '../backend/bytecode.js';
+import { table } from './table.js';
+import { WORKLOADS, again, best, cpuMs, formatMs, formatRatio, geometricMean, programsDir } from './workloads.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 /** CPU time after which a variant is not run again. */
 const BUDGET_MS = 3000;
-
-interface Workload {
-  readonly name: string;
-  readonly file: string;
-  /** Numeric programs are held to the ≤ 1.2× JS target. */
-  readonly numeric: boolean;
-  /** The same algorithm in plain JavaScript; returns the printed lines. */
-  readonly js: () => string[];
-}
-
-function jsFib(): string[] {
-  const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
-  return [String(fib(30))];
-}
-
-function jsSieve(): string[] {
-  const n = 1_000_000;
-  const flags: boolean[] = [];
-  for (let i = 0; i < n + 1; i++) flags.push(true);
-  for (let i = 2; i * i <= n; i++) {
-    if (flags[i]) for (let j = i * i; j <= n; j += i) flags[j] = false;
-  }
-  let count = 0;
-  for (let k = 2; k < n + 1; k++) if (flags[k]) count++;
-  return [String(count)];
-}
-
-function jsMatmul(): string[] {
-  const n = 120;
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < n * n; i++) {
-    a.push((i % 7) + 1);
-    b.push((i % 5) + 2);
-  }
-  const c: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k]! * b[k * n + j]!;
-      c.push(s);
-    }
-  }
-  let sum = 0;
-  for (let i = 0; i < n * n; i++) sum += c[i]! * ((i % 3) + 1);
-  return [String(sum)];
-}
-
-function jsSort(): string[] {
-  const xs: number[] = [];
-  let x = 12345;
-  for (let i = 0; i < 100_000; i++) {
-    // (x * 1103515245 + 12345) mod 2^31, exactly, with 32-bit multiplication.
-    x = (Math.imul(x, 1_103_515_245) + 12_345) & 0x7fffffff;
-    xs.push(x % 1_000_000);
-  }
-  const n = xs.length;
-  let a = xs.slice();
-  let b = xs.slice();
-  for (let width = 1; width < n; width *= 2) {
-    for (let lo = 0; lo < n; ) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      for (let k = lo; k < hi; k++) {
-        if (i < mid && (j >= hi || a[i]! <= a[j]!)) b[k] = a[i++]!;
-        else b[k] = a[j++]!;
-      }
-      lo = hi;
-    }
-    const t = a;
-    a = b;
-    b = t;
-  }
-  let ok = true;
-  for (let i = 1; i < n; i++) if (a[i - 1]! > a[i]!) ok = false;
-  return [String(ok), String(a[0]! + a[n >> 1]! + a[n - 1]!)];
-}
-
-function jsString(): string[] {
-  let s = '';
-  for (let i = 0; i < 200_000; i++) s += String(i % 10);
-  return [String(s.length), s[199_999]!];
-}
-
-const WORKLOADS: readonly Workload[] = [
-  { name: 'fib(30)', file: 'wasm_fib.lm', numeric: true, js: jsFib },
-  { name: 'sieve 10^6', file: 'wasm_sieve.lm', numeric: true, js: jsSieve },
-  { name: 'matmul 120', file: 'wasm_matmul.lm', numeric: true, js: jsMatmul },
-  { name: 'sort 10^5', file: 'wasm_sort.lm', numeric: true, js: jsSort },
-  { name: 'string 2·10^5', file: 'wasm_string.lm', numeric: false, js: jsString },
-];
-
-function programsDir(): string {
-  // Compiled to dist/bench/wasm.js: the programs stay in the source tree.
-  for (const dir of [path.join(here, 'programs'), path.resolve(here, '../../bench/programs')]) {
-    if (fs.existsSync(path.join(dir, 'wasm_fib.lm'))) return dir;
-  }
-  throw new Error('bench/programs/wasm_*.lm not found');
-}
-
-/** Milliseconds of CPU time used by this process so far. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function best(times: number[]): number {
-  return Math.min(...times);
-}
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
 
 export interface WasmBenchRow {
   readonly name: string;
@@ -213,13 +95,12 @@ export async function benchWasm(opts: { runs?: number; vmRuns?: number } = {}): 
     // variant that has already used its time budget is not repeated (the
     // run-time evaluation of quantified invariants takes seconds on the VM).
     const times = { js: [] as number[], we: [] as number[], wf: [] as number[], ve: [] as number[], vf: [] as number[] };
-    const again = (xs: number[], limit: number): boolean => xs.length < limit && (xs.length === 0 || xs.reduce((s, v) => s + v, 0) < BUDGET_MS);
     for (let i = 0; i < runs; i++) {
-      if (again(times.js, runs)) times.js.push(runJs());
-      if (again(times.we, runs)) times.we.push(runWasm(wasmElided));
-      if (again(times.wf, runs)) times.wf.push(runWasm(wasmFull));
-      if (again(times.ve, vmRuns)) times.ve.push(runVm(vmElided));
-      if (again(times.vf, vmRuns)) times.vf.push(runVm(vmFull));
+      if (again(times.js, runs, BUDGET_MS)) times.js.push(runJs());
+      if (again(times.we, runs, BUDGET_MS)) times.we.push(runWasm(wasmElided));
+      if (again(times.wf, runs, BUDGET_MS)) times.wf.push(runWasm(wasmFull));
+      if (again(times.ve, vmRuns, BUDGET_MS)) times.ve.push(runVm(vmElided));
+      if (again(times.vf, vmRuns, BUDGET_MS)) times.vf.push(runVm(vmFull));
     }
     rows.push({
       name: w.name,
@@ -235,8 +116,8 @@ export async function benchWasm(opts: { runs?: number; vmRuns?: number } = {}): 
   }
   await closeSolver();
 
-  const f = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
-  const x = (r: number): string => `${r.toFixed(2)}×`;
+  const f = formatMs;
+  const x = formatRatio;
   console.log('\n## WebAssembly backend (CPU ms, best of interleaved runs; ratios to hand-written JS)\n');
   console.log(
     table(
@@ -258,7 +139,7 @@ export async function benchWasm(opts: { runs?: number; vmRuns?: number } = {}): 
     ),
   );
   const numeric = rows.filter((r) => WORKLOADS.find((w) => w.name === r.name)?.numeric);
-  const geo = (xs: number[]): number => Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
+  const geo = geometricMean;
   const worst = Math.max(...numeric.map((r) => r.wasmElided / r.js));
   const fib = rows.find((r) => r.name.startsWith('fib'))!;
   const matmul = rows.find((r) => r.name.startsWith('matmul'))!;
