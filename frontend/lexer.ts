@@ -286,7 +286,30 @@ export function lex(file: SourceFile): LexResult {
 
 /** Lexes a file into parallel token arrays (what the parser reads). */
 export function lexToBuffer(file: SourceFile): LexBufferResult {
-  const lexer = new Lexer(file);
+  return lexInto(file, null);
+}
+
+/**
+ * Token arrays that `parse` has finished with, for the next file (a large
+ * file has hundreds of thousands of tokens: the arrays are megabytes).
+ */
+let spareTokens: TokenBuffer | null = null;
+
+/** `lexToBuffer` into the spare token arrays, if there are any; hand them back with `releaseTokens`. */
+export function lexReusing(file: SourceFile): LexBufferResult {
+  const spare = spareTokens;
+  spareTokens = null;
+  return lexInto(file, spare);
+}
+
+/** Gives token arrays back for reuse; the caller must not read them afterwards. */
+export function releaseTokens(tokens: TokenBuffer): void {
+  // Keep at most a few tens of megabytes alive between parses.
+  if (tokens.codes.length <= 1 << 22 && (spareTokens === null || spareTokens.codes.length < tokens.codes.length)) spareTokens = tokens;
+}
+
+function lexInto(file: SourceFile, reuse: TokenBuffer | null): LexBufferResult {
+  const lexer = new Lexer(file, reuse);
   lexer.run();
   return {
     tokens: { count: lexer.count, codes: lexer.codes, starts: lexer.starts, ends: lexer.ends },
@@ -309,146 +332,194 @@ class Lexer {
   /** A `\` ended the line: the next newline does not end the statement. */
   private continuation = false;
 
-  constructor(file: SourceFile) {
+  /** `reuse`: arrays to write the tokens into when they are large enough (only the first `count` entries are meaningful). */
+  constructor(file: SourceFile, reuse: TokenBuffer | null) {
     this.code = file.code;
     this.path = file.path;
-    const capacity = 64 + (file.code.length >> 2);
-    this.codes = new Uint8Array(capacity);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
+    // Code has about one token per three characters: room for one per two, so the arrays seldom grow.
+    const capacity = 64 + (file.code.length >> 1);
+    if (reuse !== null && reuse.codes.length >= capacity) {
+      this.codes = reuse.codes;
+      this.starts = reuse.starts;
+      this.ends = reuse.ends;
+    } else {
+      this.codes = new Uint8Array(capacity);
+      this.starts = new Int32Array(capacity);
+      this.ends = new Int32Array(capacity);
+    }
   }
 
   run(): void {
     const code = this.code;
     const n = code.length;
     this.directive();
-    while (this.pos < n) {
-      const start = this.pos;
+    // The position lives in a local; `this.pos` is synchronised around the
+    // methods that read or move it (strings, numbers, comments, newlines…).
+    let pos = this.pos;
+    while (pos < n) {
+      const start = pos;
       const c = code.charCodeAt(start);
+      // Words first: most tokens are identifiers and keywords (`r"` starts a raw string).
+      if (c < 128 && IDENT_START[c] === 1 && (c !== 114 || code.charCodeAt(start + 1) !== 34)) {
+        // The hash is the keyword lookup's (`keywordOfHash`), computed on the way.
+        let h = c;
+        let i = start + 1;
+        let d = 0;
+        while (i < n) {
+          d = code.charCodeAt(i);
+          if (d < 128 && IDENT_PART[d] === 1) {
+            h = (Math.imul(h, 31) + d) | 0;
+            i++;
+          } else break;
+        }
+        if (i < n && d >= 128) {
+          // A non-ASCII character: the general path decides whether it continues the word.
+          this.pos = start;
+          this.identifier(start);
+          pos = this.pos;
+          continue;
+        }
+        const len = i - start;
+        const kw = len < 2 || len > 9 ? -1 : keywordOfHash(code, start, i, h);
+        if (kw < 0) this.push(T.Ident, start, i);
+        else {
+          if (this.stack.length > 0) this.trackBlock(TOKEN_KINDS[kw] as Keyword);
+          this.push(kw, start, i);
+        }
+        pos = i;
+        continue;
+      }
       switch (c) {
         case 32: // space
         case 9: // tab
         case 13: // carriage return
-        case 12: {
-          // form feed; a run of blanks (indentation) in one go
-          let p = start + 1;
-          while (p < n) {
-            const d = code.charCodeAt(p);
-            if (d === 32 || d === 9 || d === 13 || d === 12) p++;
+        case 12: // form feed; a run of blanks (indentation) in one go
+          pos++;
+          while (pos < n) {
+            const d = code.charCodeAt(pos);
+            if (d === 32 || d === 9 || d === 13 || d === 12) pos++;
             else break;
           }
-          this.pos = p;
           continue;
-        }
         case 10: // newline
-          this.pos++;
+          pos++;
+          this.pos = pos;
           this.newline(start);
+          pos = this.pos;
           continue;
         case 35: // #
+          this.pos = pos;
           this.skipComment();
+          pos = this.pos;
           continue;
         case 92: // backslash: line continuation
+          this.pos = pos;
           this.lineContinuation();
+          pos = this.pos;
           continue;
         case 34: // "
-          this.pos++;
+          this.pos = pos + 1;
           this.stringBody(start, start, true);
+          pos = this.pos;
           continue;
         case 40: // (
           this.stack.push(PAREN);
-          this.punct(T.LParen, 1);
+          this.push(T.LParen, start, ++pos);
           continue;
         case 91: // [
           this.stack.push(BRACKET);
-          this.punct(T.LBracket, 1);
+          this.push(T.LBracket, start, ++pos);
           continue;
         case 123: // {
           this.stack.push(BRACE);
-          this.punct(T.LBrace, 1);
+          this.push(T.LBrace, start, ++pos);
           continue;
         case 41: // )
           this.close(PAREN);
-          this.punct(T.RParen, 1);
+          this.push(T.RParen, start, ++pos);
           continue;
         case 93: // ]
           this.close(BRACKET);
-          this.punct(T.RBracket, 1);
+          this.push(T.RBracket, start, ++pos);
           continue;
         case 125: // }
+          this.pos = pos;
           this.closeBrace(start);
+          pos = this.pos;
           continue;
         case 44:
-          this.punct(T.Comma, 1);
+          this.push(T.Comma, start, ++pos);
           continue;
         case 58:
-          this.punct(T.Colon, 1);
+          this.push(T.Colon, start, ++pos);
           continue;
         case 63:
-          this.punct(T.Question, 1);
+          this.push(T.Question, start, ++pos);
           continue;
         case 124:
-          this.punct(T.Pipe, 1);
+          this.push(T.Pipe, start, ++pos);
           continue;
         case 37:
-          this.punct(T.Percent, 1);
+          this.push(T.Percent, start, ++pos);
           continue;
         case 46: // .
           if (code.charCodeAt(start + 1) === 46) {
-            if (code.charCodeAt(start + 2) === 61) this.punct(T.DotDotEq, 3);
-            else this.punct(T.DotDot, 2);
-          } else this.punct(T.Dot, 1);
+            if (code.charCodeAt(start + 2) === 61) this.push(T.DotDotEq, start, (pos += 3));
+            else this.push(T.DotDot, start, (pos += 2));
+          } else this.push(T.Dot, start, ++pos);
           continue;
         case 45: {
           // -
           const d = code.charCodeAt(start + 1);
-          if (d === 62) this.punct(T.Arrow, 2);
-          else if (d === 61) this.punct(T.MinusEq, 2);
-          else this.punct(T.Minus, 1);
+          if (d === 62) this.push(T.Arrow, start, (pos += 2));
+          else if (d === 61) this.push(T.MinusEq, start, (pos += 2));
+          else this.push(T.Minus, start, ++pos);
           continue;
         }
         case 61: {
           // =
           const d = code.charCodeAt(start + 1);
-          if (d === 61) this.punct(T.EqEq, 2);
-          else if (d === 62) this.punct(T.FatArrow, 2);
-          else this.punct(T.Eq, 1);
+          if (d === 61) this.push(T.EqEq, start, (pos += 2));
+          else if (d === 62) this.push(T.FatArrow, start, (pos += 2));
+          else this.push(T.Eq, start, ++pos);
           continue;
         }
         case 33: // !
-          if (code.charCodeAt(start + 1) === 61) this.punct(T.NotEq, 2);
-          else this.punct(T.Bang, 1);
+          if (code.charCodeAt(start + 1) === 61) this.push(T.NotEq, start, (pos += 2));
+          else this.push(T.Bang, start, ++pos);
           continue;
         case 60: // <
-          if (code.charCodeAt(start + 1) === 61) this.punct(T.Le, 2);
-          else this.punct(T.Lt, 1);
+          if (code.charCodeAt(start + 1) === 61) this.push(T.Le, start, (pos += 2));
+          else this.push(T.Lt, start, ++pos);
           continue;
         case 62: // >
-          if (code.charCodeAt(start + 1) === 61) this.punct(T.Ge, 2);
-          else this.punct(T.Gt, 1);
+          if (code.charCodeAt(start + 1) === 61) this.push(T.Ge, start, (pos += 2));
+          else this.push(T.Gt, start, ++pos);
           continue;
         case 43: {
           // +
           const d = code.charCodeAt(start + 1);
-          if (d === 43) this.punct(T.PlusPlus, 2);
-          else if (d === 61) this.punct(T.PlusEq, 2);
-          else this.punct(T.Plus, 1);
+          if (d === 43) this.push(T.PlusPlus, start, (pos += 2));
+          else if (d === 61) this.push(T.PlusEq, start, (pos += 2));
+          else this.push(T.Plus, start, ++pos);
           continue;
         }
         case 42: {
           // *
           const d = code.charCodeAt(start + 1);
-          if (d === 42) this.punct(T.StarStar, 2);
-          else if (d === 61) this.punct(T.StarEq, 2);
-          else this.punct(T.Star, 1);
+          if (d === 42) this.push(T.StarStar, start, (pos += 2));
+          else if (d === 61) this.push(T.StarEq, start, (pos += 2));
+          else this.push(T.Star, start, ++pos);
           continue;
         }
         case 47: // /
-          if (code.charCodeAt(start + 1) === 47) this.punct(T.SlashSlash, 2);
-          else this.punct(T.Slash, 1);
+          if (code.charCodeAt(start + 1) === 47) this.push(T.SlashSlash, start, (pos += 2));
+          else this.push(T.Slash, start, ++pos);
           continue;
         default:
           break;
       }
+      this.pos = pos;
       if (isDigit(c)) {
         this.number(start);
       } else if (c === 114 && code.charCodeAt(start + 1) === 34) {
@@ -461,7 +532,9 @@ class Lexer {
         this.pos += ch.length;
         this.error('E0001', start, this.pos, [ch]);
       }
+      pos = this.pos;
     }
+    this.pos = pos;
     this.closeInterpolations(n);
     if (this.count > 0 && this.lastCode() !== T.NL) this.push(T.NL, n, n);
     this.push(T.EOF, n, n);
@@ -839,50 +912,45 @@ class Lexer {
 }
 
 /**
- * Keyword lookup without strings: the characters of a word of 2 to 9
- * characters, packed 7 bits each into three 21-bit words, identify it
- * exactly; a multiplicative hash of them (collision-free over the keywords)
- * picks the only keyword it can be, and comparing the packed words settles it.
+ * Keywords by the hash of their characters (`keywordOfHash`; the lexer
+ * computes it while scanning a word): each slot of `KEYWORD_SLOTS` holds the
+ * code of the one keyword whose hash lands there (the multiplier is chosen
+ * so that none collide), or 0, and `KEYWORD_HASHES` its full hash, so almost
+ * every identifier is ruled out without looking at its characters again.
  */
 const KEYWORD_SLOTS = new Uint8Array(128);
-const KEYWORD_WORDS = new Int32Array(TOKEN_KINDS.length * 3);
+const KEYWORD_HASHES = new Int32Array(TOKEN_KINDS.length);
 
-function keywordSlot(w0: number, w1: number, w2: number): number {
-  return Math.imul(w0 ^ Math.imul(w1, 0x8f16a831) ^ Math.imul(w2, 0x19046ca9), 0xf3b3f22f) >>> 25;
+function keywordSlot(hash: number): number {
+  return Math.imul(hash, 0x576d411d) >>> 25;
 }
 
-{
-  for (const kw of KEYWORD_LIST) {
-    const k = kindCode(kw);
-    const w = [0, 0, 0];
-    for (let i = 0; i < kw.length; i++) w[(i / 3) | 0]! |= kw.charCodeAt(i) << (7 * (i % 3));
-    // The length goes into the last word, so `in` and `int` differ (`t` is never 0).
-    const slot = keywordSlot(w[0]!, w[1]!, w[2]! | (kw.length << 21));
-    if (KEYWORD_SLOTS[slot] !== 0) throw new Error(`keyword hash collision: ${kw}`);
-    KEYWORD_SLOTS[slot] = k;
-    KEYWORD_WORDS[k * 3] = w[0]!;
-    KEYWORD_WORDS[k * 3 + 1] = w[1]!;
-    KEYWORD_WORDS[k * 3 + 2] = w[2]! | (kw.length << 21);
-  }
+for (const kw of KEYWORD_LIST) {
+  let h = 0;
+  for (let i = 0; i < kw.length; i++) h = (Math.imul(h, 31) + kw.charCodeAt(i)) | 0;
+  const slot = keywordSlot(h);
+  if (KEYWORD_SLOTS[slot] !== 0) throw new Error(`keyword hash collision: ${kw}`);
+  KEYWORD_SLOTS[slot] = kindCode(kw);
+  KEYWORD_HASHES[kindCode(kw)] = h;
 }
 
 /** The code of the keyword spelled by `code[start, end)`, or -1. */
 function keywordAt(code: string, start: number, end: number): number {
   const len = end - start;
   if (len < 2 || len > 9) return -1;
-  let w0 = 0;
-  let w1 = 0;
-  let w2 = 0;
-  for (let i = 0; i < len; i++) {
-    const c = code.charCodeAt(start + i);
-    if (c >= 128) return -1;
-    if (i < 3) w0 |= c << (7 * i);
-    else if (i < 6) w1 |= c << (7 * (i - 3));
-    else w2 |= c << (7 * (i - 6));
-  }
-  w2 |= len << 21;
-  const k = KEYWORD_SLOTS[keywordSlot(w0, w1, w2)]!;
-  if (k === 0 || KEYWORD_WORDS[k * 3] !== w0 || KEYWORD_WORDS[k * 3 + 1] !== w1 || KEYWORD_WORDS[k * 3 + 2] !== w2) return -1;
+  let h = 0;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + code.charCodeAt(i)) | 0;
+  return keywordOfHash(code, start, end, h);
+}
+
+/** `keywordAt`, given the word's hash: `h = h * 31 + c` over its characters (32-bit). */
+function keywordOfHash(code: string, start: number, end: number, hash: number): number {
+  const k = KEYWORD_SLOTS[keywordSlot(hash)]!;
+  if (k === 0 || KEYWORD_HASHES[k] !== hash) return -1;
+  const kw = TOKEN_KINDS[k]!;
+  const len = end - start;
+  if (kw.length !== len) return -1;
+  for (let i = 0; i < len; i++) if (kw.charCodeAt(i) !== code.charCodeAt(start + i)) return -1;
   return k;
 }
 

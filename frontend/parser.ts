@@ -14,7 +14,7 @@ import type * as A from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { diag, sortDiagnostics } from './diagnostics.js';
 import type { TokenBuffer, TokenKind } from './lexer.js';
-import { describeKind, INT_LIMIT, intValueAt, kindCode, lexToBuffer, T, TOKEN_KINDS, tokenValue } from './lexer.js';
+import { describeKind, INT_LIMIT, intValueAt, kindCode, lexReusing, releaseTokens, T, TOKEN_KINDS, tokenValue } from './lexer.js';
 import type { SourceFile, Span } from './span.js';
 
 /** A token, as its index in the token arrays. */
@@ -35,9 +35,11 @@ export interface ParseResult {
 }
 
 export function parse(file: SourceFile): ParseResult {
-  const lexed = lexToBuffer(file);
+  const lexed = lexReusing(file);
   const parser = new Parser(file, lexed.tokens);
   const module = parser.parseModule();
+  // The tree holds no reference to the tokens: the next file can reuse their arrays.
+  releaseTokens(lexed.tokens);
   const all = lexed.diagnostics.length === 0 ? parser.diagnostics : [...lexed.diagnostics, ...parser.diagnostics];
   const diagnostics = all.length <= 1 ? all : sortDiagnostics(all);
   return { module, diagnostics };
@@ -317,11 +319,30 @@ class Parser {
     this.items[this.itemTop++] = x;
   }
 
-  /** The items pushed since `mark` (an earlier `itemTop`), as an exact-size array; takes them off the stack. */
+  /**
+   * The items pushed since `mark` (an earlier `itemTop`), as an exact-size
+   * array; takes them off the stack. Short lists (most of them) are array
+   * literals: V8 learns that what those sites allocate lives on, and
+   * allocates it in the old generation directly instead of copying it there.
+   */
   private list<X>(mark: number): X[] {
     const top = this.itemTop;
     this.itemTop = mark;
-    return (top === mark ? [] : this.items.slice(mark, top)) as X[];
+    const items = this.items as X[];
+    switch (top - mark) {
+      case 0:
+        return [];
+      case 1:
+        return [items[mark]!];
+      case 2:
+        return [items[mark]!, items[mark + 1]!];
+      case 3:
+        return [items[mark]!, items[mark + 1]!, items[mark + 2]!];
+      case 4:
+        return [items[mark]!, items[mark + 1]!, items[mark + 2]!, items[mark + 3]!];
+      default:
+        return items.slice(mark, top);
+    }
   }
 
   /** The value of a token (identifier name, literal value, string text); see `tokenValue`. */

@@ -100,6 +100,19 @@ function isOwn(r: Refinement, binder: unknown): boolean {
   return r.binder === binder;
 }
 
+/** The names of the parameters after the `from`-th (what a refinement of that parameter must not mention). */
+class LaterParams {
+  constructor(
+    private readonly params: readonly { readonly name: string }[],
+    private readonly from: number,
+  ) {}
+
+  has(name: string): boolean {
+    for (let i = this.from; i < this.params.length; i++) if (this.params[i]!.name === name) return true;
+    return false;
+  }
+}
+
 /** A cell's (or effect operation's) refinements, contract and body. */
 export function checkCell(ctx: Ctx, c: CellInfo): void {
   const d = c.decl;
@@ -119,10 +132,12 @@ export function checkCell(ctx: Ctx, c: CellInfo): void {
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       const refinements = c.paramTypes[i]!.refinements;
-      if (!refinements.some((r) => isOwn(r, p))) continue;
+      let own = false;
+      for (const r of refinements) if (isOwn(r, p)) own = true;
+      if (!own) continue;
       ctx.scope = new LocalScope(null);
       for (let j = 0; j <= i; j++) ctx.declare(params[j]!);
-      const later = { owner: p.name, names: new Set(params.slice(i + 1).map((q) => q.name)) };
+      const later = { owner: p.name, names: new LaterParams(params, i + 1) };
       const s = spec('where', { later });
       for (const r of refinements) if (isOwn(r, p)) checkPredicate(ctx, s, r.predicate);
     }

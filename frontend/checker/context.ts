@@ -49,7 +49,7 @@ export interface SpecCtx {
   /** Field names usable in a field refinement (the field and earlier ones). */
   readonly fields: { record: RecordInfo; visible: Map<string, { field: FieldInfo; type: Type }> } | null;
   /** Names declared after the refined position: mentioning them is E0196. */
-  readonly later: { owner: string; names: ReadonlySet<string> } | null;
+  readonly later: { owner: string; names: { has(name: string): boolean } } | null;
 }
 
 const PLAIN_SPECS = new Map<SpecKind, SpecCtx>();

@@ -15,6 +15,7 @@ import type {
   LocalSymbol,
   RecordInfo,
   RefinedType,
+  Refinement,
   Symbol,
   Type,
   TypestateInfo,
@@ -269,16 +270,29 @@ function env(ctx: Ctx, typeParams: readonly string[]): Ctx {
  * binder (a parameter's local, a `FieldRef`, …) needs the type first.
  */
 export function resolveWithBinder(ctx: Ctx, te: A.TypeExpr, makeBinder: (base: Type) => Symbol): { refined: RefinedType; binder: Symbol } {
-  const layers: A.TRefined[] = [];
-  let base = te;
-  while (base.kind === 'TRefined') {
-    layers.unshift(base);
-    base = base.base;
-  }
-  const r = resolveRefinedType(ctx, base, null);
+  const r = resolveBase(ctx, te);
   const binder = makeBinder(r.type);
-  const refinements = [...r.refinements, ...layers.map((l) => ({ predicate: l.predicate, binder, span: l.span }))];
-  return { refined: refined(r.type, refinements), binder };
+  return { refined: withLayers(r, te, binder), binder };
+}
+
+/** The written type under its `where` layers, resolved (with an alias's refinements). */
+function resolveBase(ctx: Ctx, te: A.TypeExpr): RefinedType {
+  let base = te;
+  while (base.kind === 'TRefined') base = base.base;
+  return resolveRefinedType(ctx, base, null);
+}
+
+/** `r` (the resolved base of `te`) with the `where` layers of `te` as refinements of `binder`, innermost first. */
+function withLayers(r: RefinedType, te: A.TypeExpr, binder: Symbol): RefinedType {
+  const refinements = r.refinements.slice();
+  addLayers(te, binder, refinements);
+  return refined(r.type, refinements);
+}
+
+function addLayers(te: A.TypeExpr, binder: Symbol, out: Refinement[]): void {
+  if (te.kind !== 'TRefined') return;
+  addLayers(te.base, binder, out);
+  out.push({ predicate: te.predicate, binder, span: te.span });
 }
 
 function resolveSignatures(ctx: Ctx, mod: ModuleScope): void {
@@ -344,18 +358,21 @@ function resolveCellSignature(ctx: Ctx, c: Mutable<CellInfo>): void {
   env(ctx, c.typeParams);
   const params: LocalSymbol[] = [];
   const paramTypes: RefinedType[] = [];
-  const seen = new Set<string>();
-  d.params.forEach((p, index) => {
-    if (seen.has(p.name.name) && p.name.name !== ERROR_NAME) ctx.report('E0102', p.name.span, [p.name.name]);
-    seen.add(p.name.name);
-    const { refined: rt, binder } = resolveWithBinder(ctx, p.type, (base) =>
-      // A `mut ref` parameter can be assigned in the body.
-      ctx.newLocal(p.name.name, base, p.mode === 'mutref', p.span, { index, mode: p.mode }),
-    );
-    params.push(binder as LocalSymbol);
-    paramTypes.push(rt);
+  for (let index = 0; index < d.params.length; index++) {
+    const p = d.params[index]!;
+    for (let j = 0; j < index; j++) {
+      if (d.params[j]!.name.name === p.name.name && p.name.name !== ERROR_NAME) {
+        ctx.report('E0102', p.name.span, [p.name.name]);
+        break;
+      }
+    }
+    const r = resolveBase(ctx, p.type);
+    // A `mut ref` parameter can be assigned in the body.
+    const binder = ctx.newLocal(p.name.name, r.type, p.mode === 'mutref', p.span, { index, mode: p.mode });
+    params.push(binder);
+    paramTypes.push(withLayers(r, p.type, binder));
     if (d.pure && p.mode === 'mutref') ctx.report('E0173', p.span, [d.name.name, p.name.name]);
-  });
+  }
   c.params = params;
   c.paramTypes = paramTypes;
   c.ret = d.ret ? resolveWithBinder(ctx, d.ret, () => ({ kind: 'ResultRef', cell: c })).refined : refined(NULL);

@@ -35,6 +35,8 @@ export function hint(expect: Expect): Type | null {
 /** Checks `e` against `expected`, reporting E0103 on a mismatch. */
 export function expectType(ctx: Ctx, e: A.Expr, expected: Type): Type {
   const t = checkExpr(ctx, e, expected);
+  // A type is always assignable to itself (and binds nothing): the usual case, `Int` where `Int` is expected.
+  if (t === expected) return t;
   if (!ctx.u.assignable(expected, t)) {
     reportMismatch(ctx, e, expected, t);
     return expected;
