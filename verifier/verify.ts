@@ -24,6 +24,7 @@ import type { Term } from './smtlib/term.js';
 import { sortOf } from './smtlib/term.js';
 import type { ModelValue } from './smtlib/model.js';
 import type { QueryResult, SolverBackend, SolverQuery } from './solver/types.js';
+import { createHash } from 'node:crypto';
 
 export interface RawCounterexample {
   /**
@@ -133,7 +134,7 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
     let candidates = await houdini(ir, cell, inferCandidates(cell), solve, terminating);
     let sorts = new SortRegistry(ir);
     let vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates, terminating);
-    for (const [emission, result] of await solve(vc, sorts, (e) => e.check < SYNTHETIC_BASE, cell.name)) record(pending, emission, result, vc, sorts, 0);
+    for (const [emission, result, hash] of await solve(vc, sorts, (e) => e.check < SYNTHETIC_BASE, cell.name)) record(pending, emission, result, hash, vc, sorts, 0);
     const unresolved = (): Set<CheckId> =>
       new Set([...pending].filter(([id, p]) => ir.checks[id]!.cell === cell.name && p.approxSat && !p.refuted).map(([id]) => id));
     // Emissions satisfiable only after a loop havoc: look for a real path by unrolling.
@@ -167,7 +168,7 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
         sorts = new SortRegistry(ir);
         vc = generateCellVC(ir, cell, sorts, { kind: 'havoc' }, candidates, terminating);
         for (const id of open) pending.delete(id);
-        for (const [emission, result] of await solve(vc, sorts, (e) => open.has(e.check), `${cell.name}.spacer`)) record(pending, emission, result, vc, sorts, 0);
+        for (const [emission, result, hash] of await solve(vc, sorts, (e) => open.has(e.check), `${cell.name}.spacer`)) record(pending, emission, result, hash, vc, sorts, 0);
       }
     }
     for (const [loop, cs] of candidates) for (const c of cs) inferred.push({ cell: cell.name, span: loop.span, text: c.text });
@@ -214,7 +215,8 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
   return { results, solverTimeMs, queries: queryCount, inferred };
 }
 
-type Solve = (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => Promise<[Emission, QueryResult][]>;
+/** Each answer with the sha256 of the query text it answers. */
+type Solve = (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => Promise<[Emission, QueryResult, string][]>;
 
 /** Houdini: drop candidates until the rest are jointly inductive. */
 async function houdini(
@@ -294,10 +296,10 @@ function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
   return { kind: 'proved' };
 }
 
-function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, vc: CellVC, sorts: SortRegistry, depth: number): void {
+function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, hash: string, vc: CellVC, sorts: SortRegistry, depth: number): void {
   let p = pending.get(e.check);
   if (!p) {
-    p = { unknownReason: null, refuted: null, source: null, approxSat: false, timeMs: 0, hash: '' };
+    p = { unknownReason: null, refuted: null, source: null, approxSat: false, timeMs: 0, hash };
     pending.set(e.check, p);
   }
   p.timeMs += r.timeMs;
@@ -357,7 +359,7 @@ async function solveVC(
   opts: VerifyOptions,
   want: (e: Emission) => boolean,
   label: string,
-): Promise<{ results: [Emission, QueryResult][]; time: number; count: number }> {
+): Promise<{ results: [Emission, QueryResult, string][]; time: number; count: number }> {
   const emissions = vc.emissions.filter(want);
   if (emissions.length === 0) return { results: [], time: 0, count: 0 };
   const prelude = buildPrelude(vc, sorts);
@@ -372,7 +374,14 @@ async function solveVC(
   const started = Date.now();
   const answers = await opts.solver.run(prelude, queries, { timeoutMs: opts.timeoutMs, ...(tactic ? { tactic } : {}) });
   const time = Date.now() - started;
-  return { results: emissions.map((e, k) => [e, answers[k]!] as [Emission, QueryResult]), time, count: queries.length };
+  // The ledger's query hash: sha256 of the exact text the solver was given (prelude and query).
+  const preludeHash = sha256(prelude);
+  const hashes = queries.map((q) => sha256(`${preludeHash}\n${q.body}`));
+  return { results: emissions.map((e, k) => [e, answers[k]!, hashes[k]!] as [Emission, QueryResult, string]), time, count: queries.length };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function queryFor(vc: CellVC, e: Emission, id: string, extra = ''): SolverQuery {
