@@ -114,7 +114,7 @@ export interface LedgerEntry {
   readonly verdict: 'proved' | 'unknown' | 'refuted' | 'unverified';
   readonly reason?: string;
   readonly solver: string;
-  /** sha256 of the check's first SMT query, or (see `queryHashSource`) of `key + verdict`. */
+  /** sha256 of the SMT-LIB text that decided the check, or (see `queryHashSource`) of `key + verdict`. */
   readonly queryHash: string;
   readonly queryHashSource: 'smt-query' | 'check-key-and-verdict';
   /** The run-time check was left out of the artifact. */

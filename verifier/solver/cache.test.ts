@@ -88,6 +88,24 @@ describe('CachingSolver', () => {
     expect(inner.calls).toBe(4);
   });
 
+  it('does not keep timeouts, which depend on the load of the machine', async () => {
+    const inner = new FakeSolver();
+    let reason = 'timeout';
+    inner.run = async (_p, qs) => {
+      inner.calls += qs.length;
+      return qs.map((q) => ({ id: q.id, status: 'unknown', reason, timeMs: 1 }) as QueryResult);
+    };
+    const cache = new CachingSolver(inner, 'fake@1', memoryStore());
+    await cache.run('(prelude)', queries, opts);
+    await cache.run('(prelude)', queries, opts);
+    expect(inner.calls).toBe(4);
+    // An unknown the solver gives for a reason of its own is an answer, and is kept.
+    reason = '(incomplete quantifiers)';
+    await cache.run('(prelude)', queries, opts);
+    await cache.run('(prelude)', queries, opts);
+    expect(inner.calls).toBe(6);
+  });
+
   it('caches Horn scripts too', async () => {
     const inner = new FakeSolver();
     const cache = new CachingSolver(inner, 'fake@1', memoryStore());

@@ -58,8 +58,7 @@ export class CachingSolver implements SolverBackend {
         if (results[i] !== null) continue;
         const a = answers[j++]!;
         results[i] = a;
-        // A solver error may be transient: only real answers and timeouts are kept.
-        if (!(a.status === 'unknown' && a.reason.startsWith('solver error'))) this.store.set(keys[i]!, encode(a));
+        if (worthKeeping(a)) this.store.set(keys[i]!, encode(a));
       }
     }
     return results as QueryResult[];
@@ -83,7 +82,7 @@ export class CachingSolver implements SolverBackend {
     }
     this.stats.misses++;
     const r = await this.inner.runScript(script, timeoutMs);
-    if (!r.reason.startsWith('solver error')) this.store.set(key, JSON.stringify(r));
+    if (r.status !== 'unknown' || keepUnknown(r.reason)) this.store.set(key, JSON.stringify(r));
     return r;
   }
 
@@ -146,4 +145,18 @@ function decode(raw: string, q: SolverQuery): QueryResult | null {
 
 function isModelValue(v: unknown): boolean {
   return !!v && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string';
+}
+
+/**
+ * Only answers that the same query would get again are kept. A solver error
+ * may be transient, and a timeout depends on how loaded the machine was: kept,
+ * one slow run would turn a check unknown in every later run until the cache
+ * is cleared. (Genuinely hard checks therefore pay their timeout on every run.)
+ */
+function worthKeeping(a: QueryResult): boolean {
+  return a.status !== 'unknown' || keepUnknown(a.reason);
+}
+
+function keepUnknown(reason: string): boolean {
+  return reason !== 'timeout' && !reason.startsWith('solver error');
 }
