@@ -148,6 +148,8 @@ export function replay(prog: BytecodeProgram, cell: string, checkId: number, cx:
       ? 'the cell ran to completion'
       : run.kind === 'check-failed'
         ? `a different check failed first (${run.checkKind} at check #${run.check})`
-        : `the run ended with ${run.kind}`;
+        : run.kind === 'error'
+          ? `the run failed: ${run.message}`
+          : `the run ended with ${run.kind}`;
   return { kind: 'not-confirmed', detail: what, run };
 }

@@ -47,3 +47,30 @@ describe('Lumen division in SMT agrees with the VM', () => {
     });
   });
 });
+
+describe('Lumen `**` in SMT agrees with the VM', () => {
+  it('l!pow matches ** where the VM does not trap, on random small operands', async () => {
+    const pairs = fc.sample(fc.tuple(fc.bigInt({ min: -12n, max: 12n }), fc.bigInt({ min: 0n, max: 20n })), { numRuns: 120, seed: 7 });
+    const terms = pairs.map(([a, n]) => `(l!pow ${printIntLiteral(a)} ${printIntLiteral(n)})`);
+    const [answer] = await solver.run(PRELUDE_FUNCTIONS, [{ id: 'pow', body: '', getValues: terms }], { timeoutMs: 20_000 });
+    expect(answer!.status).toBe('sat');
+    if (answer!.status !== 'sat') return;
+    pairs.forEach(([a, n], k) => {
+      const v = answer.values[k]!;
+      const vm = I.pow(I.fromJs(a), I.fromJs(n));
+      expect(v.kind === 'int' ? v.value : null, `${a} ** ${n}`).toBe(I.isTrap(vm) ? a ** n : I.toBigInt(vm));
+    });
+  });
+
+  it('leaves a negative exponent unconstrained (it traps, so nothing follows from its value)', async () => {
+    const answers = await solver.run(
+      PRELUDE_FUNCTIONS,
+      [
+        { id: 'one', body: '(assert (= (l!pow 2 (- 1)) 1))', getValues: [] },
+        { id: 'other', body: '(assert (not (= (l!pow 2 (- 1)) 1)))', getValues: [] },
+      ],
+      { timeoutMs: 20_000 },
+    );
+    expect(answers.map((a) => a.status)).toEqual(['sat', 'sat']);
+  });
+});

@@ -922,8 +922,12 @@ class CellGen {
       if (b.value > 1n) this.nonlinear = true;
       return r;
     }
-    // General exponent: an uninterpreted function with the obvious facts.
-    st.approx = true;
+    // General exponent: the recursive definition in the prelude (Z3 unfolds
+    // it on demand, so bounded exponents are decided; a sat answer satisfies
+    // the definition, and refutations are replayed on the VM anyway). A
+    // negative exponent traps; in code the overflow check rules it out, in a
+    // specification (no overflow check) its value is left unknown, so nothing
+    // is proved from it.
     this.nonlinear = true;
     return app('l!pow', [a, b], IntSort);
   }
@@ -1568,6 +1572,7 @@ export const PRELUDE_FUNCTIONS = `
 (define-fun l!tdiv ((a Int) (b Int)) Int (ite (= (>= a 0) (> b 0)) (div (l!abs a) (l!abs b)) (- (div (l!abs a) (l!abs b)))))
 (define-fun l!trem ((a Int) (b Int)) Int (- a (* b (l!tdiv a b))))
 (define-fun l!fdiv ((a Int) (b Int)) Int (ite (> b 0) (div a b) (div (- a) (- b))))
-(declare-fun l!pow (Int Int) Int)
+(declare-fun l!pow_neg (Int Int) Int)
+(define-fun-rec l!pow ((a Int) (n Int)) Int (ite (< n 0) (l!pow_neg a n) (ite (= n 0) 1 (* a (l!pow a (- n 1))))))
 (declare-fun l!fpow ((_ FloatingPoint 11 53) (_ FloatingPoint 11 53)) (_ FloatingPoint 11 53))
 `;
