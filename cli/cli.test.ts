@@ -182,4 +182,19 @@ describe('lumen run', () => {
     expect(r.stderr).toMatch(/percent\.lm:13:\d+: runtime error\[refinement\]/);
     expect(r.stderr).toContain('at main');
   });
+
+  it('checks a refinement nested in a parameter type (`list[Nat]`) at run time, on both targets', () => {
+    const file = path.join(tmp(), 'nested.lm');
+    fs.writeFileSync(
+      file,
+      ['type Nat = Int where self >= 0', '', 'cell total(xs: list[Nat]) -> Int', '  len(xs)', 'end', '', 'cell main() -> Null', '  print(total([1, 2]))', '  print(total([3, -5]))', 'end', ''].join('\n'),
+    );
+    for (const target of ['vm', 'wasm']) {
+      const r = lumen(['run', '--no-verify', '--target', target, file]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout.trimEnd()).toBe('2');
+      expect(r.stderr).toMatch(/nested\.lm:9:\d+: runtime error\[refinement\]/);
+      expect(r.stderr).toContain('forall x in xs => x >= 0');
+    }
+  });
 });

@@ -165,7 +165,20 @@ export interface IrRecord {
 
 export interface IrEnum {
   readonly name: string;
-  readonly variants: readonly { readonly name: string; readonly fields: readonly { readonly name: string; readonly type: Type }[] }[];
+  readonly variants: readonly IrVariant[];
+}
+
+export interface IrVariant {
+  readonly name: string;
+  /** `v` binds the field inside `invariants`. */
+  readonly fields: readonly { readonly name: string; readonly type: Type; readonly v?: IrVar }[];
+  /**
+   * The refinements that refined aliases bring to payload fields
+   * (`Some(v: list[Nat])`), over the field vars: checked at every
+   * construction (`refinement` checks placed before the `MakeVariant`, like a
+   * record's), assumed whenever a payload is matched. Absent when none.
+   */
+  readonly invariants?: readonly IrClause[];
 }
 
 export interface IrEffect {

@@ -11,14 +11,16 @@ import type {
   CallTarget,
   CellInfo,
   CheckedProgram,
+  EnumInfo,
   LocalSymbol,
   RecordInfo,
   RefinedType,
   Refinement,
   Symbol,
   Type,
+  VariantInfo,
 } from './types.js';
-import { BOOL, INT, NULL, STRING } from './types.js';
+import { BOOL, INT, isRefined, NULL, STRING } from './types.js';
 import type {
   CheckId,
   CheckInfo,
@@ -37,9 +39,12 @@ import type {
   IrRecord,
   IrStmt,
   IrVar,
+  IrVariant,
   PreCheck,
 } from './ir.js';
 import { printExpr } from './printer.js';
+import { typeToString } from './typeprint.js';
+import { typeEquals } from './checker/types.js';
 import type { Span } from './span.js';
 
 export function lowerProgram(checked: CheckedProgram): IrProgram {
@@ -50,6 +55,12 @@ export function lowerProgram(checked: CheckedProgram): IrProgram {
 interface SpecEnv {
   self: IrExpr | null;
   fields: Map<string, IrExpr> | null;
+}
+
+/** A predicate over a value, with its Lumen text (an AST, for printing only). */
+interface Pred {
+  readonly cond: IrExpr;
+  readonly text: A.Expr;
 }
 
 interface CellCtx {
@@ -68,8 +79,13 @@ class Lowering {
   private readonly keyCounts = new Map<string, number>();
   private nextVarId = 1;
   private readonly localVars = new Map<number, IrVar>();
-  /** Refinements that must hold after every assignment to a local (from `let x: T where P`). */
+  /**
+   * Refinements that must hold after every assignment to a local (from
+   * `let mut x: T where P`, or a declared type with refined parts), by the
+   * local's IrVar id; `span` is the declared type's.
+   */
   private readonly localRefinements = new Map<number, { refined: RefinedType; span: Span }>();
+  private readonly enums = new Map<string, IrEnum>();
   private readonly cellSigs = new Map<string, { params: IrParam[]; requires: IrClause[]; ensures: IrClause[]; resultVar: IrVar; oldVars: Map<number, IrVar> }>();
   private readonly records = new Map<string, IrRecord>();
   private readonly trusted: IrProgram['trusted'][number][] = [];
@@ -83,17 +99,12 @@ class Lowering {
   run(): IrProgram {
     this.computeRecursion();
     for (const r of this.p.records) this.records.set(r.qualifiedName, this.lowerRecordDecl(r));
+    for (const e of this.p.enums) this.enums.set(e.qualifiedName, this.lowerEnumDecl(e));
     // Signatures first: call sites need the callee's lowered contract.
     for (const c of this.p.cells) this.lowerSignature(c);
     const cells = new Map<string, IrCell>();
     for (const c of this.p.cells) cells.set(c.qualifiedName, this.lowerCell(c));
-    const enums = new Map<string, IrEnum>();
-    for (const e of this.p.enums) {
-      enums.set(e.qualifiedName, {
-        name: e.qualifiedName,
-        variants: e.variants.map((v) => ({ name: v.name, fields: v.fields.map((f) => ({ name: f.name, type: f.type.type })) })),
-      });
-    }
+    const enums = this.enums;
     const effects = new Map<string, IrEffect>();
     for (const e of this.p.effects) {
       effects.set(e.qualifiedName, {
@@ -221,8 +232,30 @@ class Lowering {
           origin: ref.binder.kind === 'SelfRef' ? 'refinement' : 'contract',
         });
       }
+      // Refined aliases inside the field's type (`items: list[Small]`): part of the invariant too.
+      const inner = this.withSpec(env, () => this.innerPred(f.type, varExpr(fields[i]!.v, fields[i]!.type, f.span), nameText(f.name, f.span), f.span));
+      if (inner) invariants.push({ cond: inner.cond, span: f.span, text: printExpr(inner.text), origin: 'refinement' });
     });
     return { name: r.qualifiedName, fields, invariants, linear: r.linear, typestate: r.typestate };
+  }
+
+  /**
+   * A variant's payload refinements come only from refined aliases (a payload
+   * has no `where` of its own): one clause per field whose type is refined,
+   * over the field vars.
+   */
+  private lowerEnumDecl(e: EnumInfo): IrEnum {
+    const variants = e.variants.map((v): IrVariant => {
+      if (!v.fields.some((f) => isRefined(f.type))) return { name: v.name, fields: v.fields.map((f) => ({ name: f.name, type: f.type.type })) };
+      const fields = v.fields.map((f) => ({ name: f.name, type: f.type.type, v: this.fresh(f.name, f.type.type) }));
+      const invariants: IrClause[] = [];
+      v.fields.forEach((f, i) => {
+        const pred = this.spec(() => this.partPred(f.type, varExpr(fields[i]!.v, f.type.type, f.span), nameText(payloadName(v, i), f.span), f.span));
+        if (pred) invariants.push({ cond: pred.cond, span: f.span, text: printExpr(pred.text), origin: 'refinement' });
+      });
+      return { name: v.name, fields, invariants };
+    });
+    return { name: e.qualifiedName, variants };
   }
 
   private lowerSignature(c: CellInfo): void {
@@ -245,6 +278,9 @@ class Lowering {
           origin: 'refinement',
         });
       }
+      const typeSpan = c.decl.params[i]?.type.span ?? params[i]!.span;
+      const inner = this.spec(() => this.innerPred(pt, varExpr(pv, pv.type, params[i]!.span), nameText(pv.name, params[i]!.span), typeSpan));
+      if (inner) sig.requires.push({ cond: inner.cond, span: typeSpan, text: printExpr(inner.text), origin: 'refinement' });
     });
     for (const r of c.decl.requires) {
       sig.requires.push({ cond: this.spec(() => this.lowerExpr(r)), span: r.span, text: printExpr(r), origin: 'contract' });
@@ -257,6 +293,9 @@ class Lowering {
         origin: 'refinement',
       });
     }
+    const retSpan = c.decl.ret?.span ?? c.decl.name.span;
+    const retInner = this.spec(() => this.innerPred(c.ret, varExpr(resultVar, resultVar.type, retSpan), nameText('result', retSpan), retSpan));
+    if (retInner) sig.ensures.push({ cond: retInner.cond, span: retSpan, text: printExpr(retInner.text), origin: 'refinement' });
     for (const e of c.decl.ensures) {
       sig.ensures.push({ cond: this.spec(() => this.lowerExpr(e)), span: e.span, text: printExpr(e), origin: 'contract' });
     }
@@ -385,9 +424,13 @@ class Lowering {
     return this.withSpec({ ...this.specEnv, self: value }, () => this.lowerExpr(ref.predicate));
   }
 
-  /** Checks of a value against a refined type (argument, let, assignment). */
-  private refinementChecks(refined: RefinedType, value: IrVar, span: Span, what: string): IrStmt[] {
-    return refined.refinements.map((ref) => {
+  /**
+   * Checks of a value against a refined type (let, assignment): one per
+   * top-level refinement, and one for the refined parts (`list[Nat]`), whose
+   * text is about `name` (the value as the user wrote it).
+   */
+  private refinementChecks(refined: RefinedType, value: IrVar, span: Span, what: string, name: A.Expr, typeSpan: Span): IrStmt[] {
+    const out: IrStmt[] = refined.refinements.map((ref) => {
       const text = printExpr(ref.predicate);
       const check = this.newCheck(
         'refinement',
@@ -399,6 +442,91 @@ class Lowering {
       );
       return { kind: 'Check', check, cond: this.lowerRefinementPred(ref, varExpr(value, value.type, span)), span } as IrStmt;
     });
+    const inner = this.spec(() => this.innerPred(refined, varExpr(value, value.type, span), name, typeSpan));
+    if (inner) out.push(this.partCheck(inner, span, what, typeSpan));
+    return out;
+  }
+
+  /** A `refinement` check of a predicate built by `partPred`/`innerPred`. */
+  private partCheck(pred: Pred, span: Span, what: string, typeSpan: Span): IrStmt {
+    const text = printExpr(pred.text);
+    const check = this.newCheck(
+      'refinement',
+      span,
+      text,
+      `${what} may violate the refinement \`${text}\``,
+      `${what} satisfies \`${text}\``,
+      [{ span: typeSpan, message: 'the refined type is declared here' }],
+    );
+    return { kind: 'Check', check, cond: pred.cond, span };
+  }
+
+  /**
+   * The predicate "`value` satisfies the refinements of the parts of `rt`"
+   * (refined aliases used inside another type: LANGUAGE.md §6.1 for
+   * `list[Nat]`), with its Lumen text about `text`; null when no part is
+   * refined, so that types without nested refinements add no check and no
+   * assumption. Only IR forms every consumer evaluates are used: a list
+   * quantifies over its elements, a union member is tested with `IsType`
+   * before it is narrowed, a tuple takes its components. Map contents cannot
+   * be quantified over in the IR and results have no test of `ok`/`err`, so
+   * refinements inside maps and results are neither checked nor assumed.
+   * Records and enums carry their own (`lowerRecordDecl`, `lowerEnumDecl`).
+   */
+  private innerPred(rt: RefinedType, value: IrExpr, text: A.Expr, span: Span, depth = 0): Pred | null {
+    const inner = rt.inner;
+    if (!inner) return null;
+    switch (inner.kind) {
+      case 'List': {
+        const name = boundName(depth, text);
+        const bv = this.fresh(name, inner.elem.type);
+        const body = this.partPred(inner.elem, varExpr(bv, bv.type, span), nameText(name, span), span, depth + 1);
+        if (!body) return null;
+        return {
+          cond: { kind: 'Quant', quantifier: 'forall', v: bv, domain: { kind: 'list', list: value }, body: body.cond, span },
+          text: { kind: 'Quant', quantifier: 'forall', variable: { name, span }, type: null, domain: text, body: body.text, span },
+        };
+      }
+      case 'Tuple':
+        return conj(
+          inner.elems.map((et, i) =>
+            this.partPred(et, { kind: 'TupleGet', target: value, index: i, type: et.type, span }, { kind: 'Field', target: text, name: { name: String(i), span }, span }, span, depth),
+          ),
+          span,
+        );
+      case 'Union': {
+        const members = rt.type.kind === 'Union' ? rt.type.members : [];
+        const optional = members.length === 2 && members.some((m) => m.kind === 'Null');
+        return conj(
+          inner.members.map((mt, i): Pred | null => {
+            const m = members[i];
+            if (!m) return null;
+            const p = this.partPred(mt, { kind: 'Narrow', operand: value, type: m, span }, text, span, depth);
+            if (!p) return null;
+            const is: IrExpr = { kind: 'IsType', operand: value, type: m, span };
+            // `o == null or P(o)` for `T?`; Lumen has no syntax for other type tests.
+            const guardText: A.Expr = optional
+              ? { kind: 'Binary', op: '==', left: text, right: { kind: 'Null', span }, span }
+              : nameText(`not (${printExpr(text)} is ${typeToString(m)})`, span);
+            return {
+              cond: { kind: 'Implies', left: is, right: p.cond, span },
+              text: { kind: 'Binary', op: 'or', left: guardText, right: p.text, span },
+            };
+          }),
+          span,
+        );
+      }
+      case 'Map':
+      case 'Result':
+        return null;
+    }
+  }
+
+  /** `value` against a part's type: its own refinements (from an alias, over `self`) and its parts'. */
+  private partPred(rt: RefinedType, value: IrExpr, text: A.Expr, span: Span, depth = 0): Pred | null {
+    const parts: (Pred | null)[] = rt.refinements.map((ref) => ({ cond: this.lowerRefinementPred(ref, value), text: replaceSelf(ref.predicate, text) }));
+    parts.push(this.innerPred(rt, value, text, span, depth));
+    return conj(parts, span);
   }
 
   // ------------------------------------------------------------ statements
@@ -465,14 +593,21 @@ class Lowering {
       const v = local ? this.varOf(local) : this.fresh(s.pattern.name.name, this.typeOf(s.init));
       out.push({ kind: 'Let', v, init: coerce(init, v.type), span: s.span });
       const refined = this.p.letTypes.get(s);
-      if (refined && refined.refinements.length > 0 && local) {
-        out.push(...this.refinementChecks(refined, v, s.init.span, `the value of \`${local.name}\``));
-        if (s.mutable) this.localRefinements.set(local.id, { refined, span: s.span });
+      if (refined && isRefined(refined) && local) {
+        const typeSpan = s.type?.span ?? s.span;
+        out.push(...this.refinementChecks(refined, v, s.init.span, `the value of \`${local.name}\``, nameText(local.name, s.pattern.span), typeSpan));
+        if (s.mutable) this.localRefinements.set(v.id, { refined, span: typeSpan });
       }
       return;
     }
+    const refined = this.p.letTypes.get(s);
     const tmp = this.fresh('$let', this.typeOf(s.init));
     out.push({ kind: 'Let', v: tmp, init, span: s.span });
+    // `let (a, b): Pair = …`: the declared type's refinements (from aliases) hold for the whole value.
+    // (When the value's type only converts to the declared one, the parts do not line up: not checked.)
+    if (refined && isRefined(refined) && typeEquals(refined.type, tmp.type)) {
+      out.push(...this.refinementChecks(refined, tmp, s.init.span, 'the value', s.init, s.type?.span ?? s.span));
+    }
     this.destructure(s.pattern, varExpr(tmp, tmp.type, s.span), out);
   }
 
@@ -538,9 +673,21 @@ class Lowering {
       const sym = this.p.names.get(t);
       if (!sym || sym.kind !== 'Local') return;
       const v = this.varOf(sym);
-      out.push({ kind: 'Assign', v, value: coerce(rhs(varExpr(v, v.type, t.span)), v.type), span: s.span });
-      const refined = this.localRefinements.get(sym.id);
-      if (refined) out.push(...this.refinementChecks(refined.refined, v, s.span, `the new value of \`${sym.name}\``));
+      const value = coerce(rhs(varExpr(v, v.type, t.span)), v.type);
+      out.push({ kind: 'Assign', v, value, span: s.span });
+      const refined = this.localRefinements.get(v.id);
+      if (!refined) return;
+      const what = `the new value of \`${sym.name}\``;
+      const elem = refined.refined.inner?.kind === 'List' ? refined.refined.inner.elem : null;
+      if (elem && isSelfPush(v, value) && value.kind === 'Builtin') {
+        // `xs = push(xs, e)` keeps the elements already checked: only the new last one needs it.
+        out.push(...this.refinementChecks({ type: refined.refined.type, refinements: refined.refined.refinements }, v, s.span, what, t, refined.span));
+        const pushed = value.args[1];
+        const pred = this.spec(() => this.partPred(elem, lastElement(v, s.span), pushed ? this.pushedText(s.value) : t, refined.span));
+        if (pred) out.push(this.partCheck(pred, s.span, 'the pushed element', refined.span));
+        return;
+      }
+      out.push(...this.refinementChecks(refined.refined, v, s.span, what, t, refined.span));
       return;
     }
     if (t.kind === 'Index' && t.target.kind === 'Name') {
@@ -561,7 +708,27 @@ class Lowering {
       const check = this.indexCheck(t);
       const value = s.op === '=' ? this.lowerExpr(s.value) : rhs(current);
       out.push({ kind: 'SetIndex', v, index: varExpr(idxTmp, INT, t.span), value, check, span: s.span });
+      const refined = this.localRefinements.get(v.id);
+      if (!refined) return;
+      // The list's own refinements again (they may be about its elements), and the new element against the
+      // element type's, read back after the store (the index is valid once the store succeeded).
+      const top = { type: refined.refined.type, refinements: refined.refined.refinements };
+      out.push(...this.refinementChecks(top, v, s.span, `the new value of \`${sym.name}\``, t.target, refined.span));
+      if (refined.refined.inner?.kind === 'List') {
+        const stored: IrExpr = { ...current };
+        const pred = this.spec(() => this.partPred((refined.refined.inner as { elem: RefinedType }).elem, stored, t, refined.span));
+        if (pred) out.push(this.partCheck(pred, s.span, `the new element of \`${sym.name}\``, refined.span));
+      }
     }
+  }
+
+  /** The element of `push(xs, e)` as written, for the text of its check. */
+  private pushedText(value: A.Expr): A.Expr {
+    if (value.kind === 'Call') {
+      const t = this.p.calls.get(value);
+      if (t && t.kind === 'Builtin' && t.name === 'push' && t.args[1]) return t.args[1];
+    }
+    return value;
   }
 
   private lowerInvariants(exprs: readonly A.Expr[]): IrInvariant[] {
@@ -623,21 +790,47 @@ class Lowering {
     };
   }
 
+  /**
+   * What a loop head may assume about the loop-carried locals declared (before
+   * the loop) with a refined type: every `Assign` and `SetIndex` to them is
+   * checked against that type, so it holds at every iteration — their declared
+   * type, like a parameter's. A local the body passes `mut ref` is left out:
+   * the callee's writes to it are not checked.
+   */
+  private loopFacts(body: IrBlock, modified: readonly IrVar[], refinedBefore: ReadonlyMap<number, { refined: RefinedType; span: Span }>, span: Span): IrExpr[] {
+    const refined = modified.filter((v) => refinedBefore.has(v.id));
+    if (refined.length === 0) return [];
+    const passed = mutRefVars(body);
+    const facts: IrExpr[] = [];
+    for (const v of refined) {
+      if (passed.has(v.id)) continue;
+      const rt = refinedBefore.get(v.id)!.refined;
+      this.spec(() => {
+        for (const ref of rt.refinements) facts.push(this.lowerRefinementPred(ref, varExpr(v, v.type, span)));
+        const inner = this.innerPred(rt, varExpr(v, v.type, span), nameText(v.name, span), span);
+        if (inner) facts.push(inner.cond);
+      });
+    }
+    return facts;
+  }
+
   private lowerWhile(s: A.WhileStmt, out: IrStmt[]): void {
     const invariants = this.lowerInvariants(s.invariants);
     const decreases = this.lowerDecreases(s.decreases, s.cond, headSpan(s.span));
     const cond = this.lowerExpr(s.cond);
+    const refinedBefore = new Map(this.localRefinements);
     this.cell!.loopDepth++;
     const body = this.lowerBlock(s.body);
     this.cell!.loopDepth--;
+    const modified = modifiedVars(body);
     const whileStmt: IrStmt = {
       kind: 'While',
       cond,
       invariants,
-      facts: [],
+      facts: this.loopFacts(body, modified, refinedBefore, s.span),
       decreases,
       body: blockAsStmts(body),
-      modified: modifiedVars(body),
+      modified,
       counted: false,
       span: s.span,
     };
@@ -690,19 +883,21 @@ class Lowering {
         },
         span: sp,
       });
+      const refinedBefore = new Map(this.localRefinements);
       this.cell!.loopDepth++;
       const inner = this.lowerBlock(s.body);
       this.cell!.loopDepth--;
       bodyStmts.push(...blockAsStmts(inner).stmts);
       const body: IrBlock = { stmts: bodyStmts, value: null, span: s.body.span };
+      const modified = modifiedVars(body);
       out.push({
         kind: 'While',
         cond: cmp(inclusive ? '<=' : '<', k, hiE),
         invariants,
-        facts,
+        facts: [...facts, ...this.loopFacts(body, modified, refinedBefore, sp)],
         decreases: null,
         body,
-        modified: modifiedVars(body),
+        modified,
         counted: true,
         span: s.span,
       });
@@ -730,11 +925,13 @@ class Lowering {
       value: { kind: 'IntOp', op: '+', left: k, right: constInt(1n, sp), overflow: null, divZero: null, span: sp },
       span: sp,
     });
+    const refinedBefore = new Map(this.localRefinements);
     this.cell!.loopDepth++;
     const inner = this.lowerBlock(s.body);
     this.cell!.loopDepth--;
     bodyStmts.push(...blockAsStmts(inner).stmts);
     const body: IrBlock = { stmts: bodyStmts, value: null, span: s.body.span };
+    const modified = modifiedVars(body);
     out.push({
       kind: 'While',
       cond: { kind: 'Cmp', op: '<', left: k, right: len, operand: INT, span: sp },
@@ -742,10 +939,11 @@ class Lowering {
       facts: [
         { kind: 'Cmp', op: '<=', left: constInt(0n, sp), right: k, operand: INT, span: sp },
         { kind: 'Cmp', op: '<=', left: k, right: len, operand: INT, span: sp },
+        ...this.loopFacts(body, modified, refinedBefore, sp),
       ],
       decreases: null,
       body,
-      modified: modifiedVars(body),
+      modified,
       counted: true,
       span: s.span,
     });
@@ -1032,7 +1230,7 @@ class Lowering {
       case 'Record':
         return this.lowerRecordCons(e, t.record, t.fields, t.spread);
       case 'Variant':
-        return { kind: 'MakeVariant', enum: t.enum.qualifiedName, variant: t.variant.index, args: t.args.map((a) => this.lowerExpr(a)), type, span: e.span };
+        return this.lowerVariantCons(e, t.enum, t.variant, t.args, type);
       case 'ResultCtor':
         return { kind: 'MakeResult', which: t.which, arg: this.lowerExpr(t.arg), type, span: e.span };
       case 'Calls':
@@ -1167,6 +1365,10 @@ class Lowering {
           const cond = this.withSpec(env, () => this.lowerRefinementPred(ref, varExpr(temps[i]!, temps[i]!.type, sp)));
           stmts.push({ kind: 'Check', check, cond, span: sp });
         }
+        // Refined aliases inside the field's type (`items: list[Small]`) come from an alias: `refinement`.
+        const valueSpan = fields[i]?.span ?? sp;
+        const inner = this.spec(() => this.innerPred(f.type, varExpr(temps[i]!, temps[i]!.type, sp), nameText(f.name, valueSpan), f.span));
+        if (inner) stmts.push(this.partCheck(inner, valueSpan, `field \`${f.name}\``, f.span));
       });
     }
     const make: IrExpr = {
@@ -1177,6 +1379,37 @@ class Lowering {
       span: sp,
     };
     return { kind: 'Block', block: { stmts, value: make, span: sp }, span: sp };
+  }
+
+  /**
+   * `Some(v)`: when the payload has refined fields (from aliases), each is a
+   * `refinement` check over a temporary holding its value, placed before the
+   * construction as for records.
+   */
+  private lowerVariantCons(e: A.CallExpr, en: EnumInfo, variant: VariantInfo, args: readonly A.Expr[], type: Type): IrExpr {
+    const lowered = args.map((a) => this.lowerExpr(a));
+    const make = (xs: IrExpr[]): IrExpr => ({ kind: 'MakeVariant', enum: en.qualifiedName, variant: variant.index, args: xs, type, span: e.span });
+    if (this.specMode || !variant.fields.some((f) => isRefined(f.type))) return make(lowered);
+    const sp = e.span;
+    const stmts: IrStmt[] = [];
+    const temps = lowered.map((x, i) => {
+      const f = variant.fields[i];
+      // A refined field's value converted to the field's type (`Int` into `Small?`), so its parts line up.
+      const init = f && isRefined(f.type) ? coerce(x, f.type.type) : x;
+      const tmp = this.fresh(`$${f?.name ?? i}`, irType(init));
+      stmts.push({ kind: 'Let', v: tmp, init, span: args[i]!.span });
+      return tmp;
+    });
+    variant.fields.forEach((f, i) => {
+      const tmp = temps[i];
+      if (!tmp || !isRefined(f.type) || !typeEquals(tmp.type, f.type.type)) return;
+      const valueSpan = args[i]!.span;
+      // A positional payload is named by the argument as written.
+      const text = /^[0-9]+$/.test(f.name) ? args[i]! : nameText(f.name, valueSpan);
+      const pred = this.spec(() => this.partPred(f.type, varExpr(tmp, tmp.type, valueSpan), text, f.span));
+      if (pred) stmts.push(this.partCheck(pred, valueSpan, `the payload \`${payloadName(variant, i)}\` of \`${variant.name}\``, f.span));
+    });
+    return { kind: 'Block', block: { stmts, value: make(temps.map((t) => varExpr(t, t.type, sp))), span: sp }, span: sp };
   }
 
   private lowerMatch(e: A.MatchExpr): IrExpr {
@@ -1252,6 +1485,49 @@ export function coerce(e: IrExpr, target: Type): IrExpr {
   if (from.kind === 'Union' || from.kind === 'Never' || from.kind === 'Error') return e;
   if (e.kind === 'Block') return { ...e, block: { ...e.block, value: e.block.value ? coerce(e.block.value, target) : e.block.value } };
   return { kind: 'Inject', operand: e, type: target, span: e.span };
+}
+
+/** A name as an expression, for the text of a generated predicate. */
+function nameText(name: string, span: Span): A.Expr {
+  return { kind: 'Name', name, span };
+}
+
+/** The bound variable of the `depth`-th nested list quantifier in a predicate's text. */
+function boundName(depth: number, around: A.Expr): string {
+  const names = ['x', 'y', 'z', 'w'];
+  const base = depth < names.length ? names[depth]! : `x${depth}`;
+  // Keep clear of the value's own name (a parameter called `x`).
+  return around.kind === 'Name' && around.name === base ? `${base}_` : base;
+}
+
+/** A payload field as the text of a predicate: its name, or `Variant.0` for a positional one. */
+function payloadName(v: VariantInfo, i: number): string {
+  const f = v.fields[i]!;
+  return /^[0-9]+$/.test(f.name) ? `${v.name}.${f.name}` : f.name;
+}
+
+/** An alias predicate's AST with `self` replaced by `value` (for text only; `self` is a keyword). */
+function replaceSelf(pred: A.Expr, value: A.Expr): A.Expr {
+  const walk = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(walk);
+    if (n === null || typeof n !== 'object') return n;
+    const node = n as { kind?: unknown; name?: unknown };
+    if (node.kind === 'Name' && node.name === 'self') return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(n)) out[k] = k === 'span' ? v : walk(v);
+    return out;
+  };
+  return walk(pred) as A.Expr;
+}
+
+/** The conjunction of the non-null predicates; null when there are none. */
+function conj(parts: readonly (Pred | null)[], span: Span): Pred | null {
+  let acc: Pred | null = null;
+  for (const p of parts) {
+    if (!p) continue;
+    acc = acc === null ? p : { cond: { kind: 'And', left: acc.cond, right: p.cond, span }, text: { kind: 'Binary', op: 'and', left: acc.text, right: p.text, span } };
+  }
+  return acc;
 }
 
 function constInt(value: bigint, span: Span): IrExpr {
@@ -1331,6 +1607,38 @@ function tupleElems(t: Type): readonly Type[] {
 function joinOperand(a: Type, b: Type): Type {
   if (a.kind === 'Null' || a.kind === 'Never' || a.kind === 'Error') return b;
   return a;
+}
+
+/** The vars passed `mut ref` to some call inside a block. */
+function mutRefVars(b: IrBlock): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<unknown>();
+  const walk = (n: unknown): void => {
+    if (n === null || typeof n !== 'object' || seen.has(n)) return;
+    seen.add(n);
+    if (Array.isArray(n)) {
+      n.forEach(walk);
+      return;
+    }
+    const node = n as { kind?: unknown; mutRefs?: readonly { v: IrVar }[] };
+    if (node.kind === 'Call' && node.mutRefs) for (const m of node.mutRefs) out.add(m.v.id);
+    for (const [k, v] of Object.entries(n)) if (k !== 'span' && k !== 'type' && k !== 'v') walk(v);
+  };
+  walk(b);
+  return out;
+}
+
+/** `xs = push(xs, e)`. */
+function isSelfPush(v: IrVar, value: IrExpr): boolean {
+  return value.kind === 'Builtin' && value.name === 'push' && value.args.length === 2 && value.args[0]!.kind === 'Var' && value.args[0]!.v.id === v.id;
+}
+
+/** `xs[len(xs) - 1]` in a specification (the list is known to be non-empty). */
+function lastElement(xs: IrVar, span: Span): IrExpr {
+  const elem = xs.type.kind === 'List' ? xs.type.elem : NULL;
+  const list = varExpr(xs, xs.type, span);
+  const last: IrExpr = { kind: 'IntOp', op: '-', left: { kind: 'Len', operand: list, span }, right: constInt(1n, span), overflow: null, divZero: null, span };
+  return { kind: 'Index', target: list, index: last, check: null, type: elem, span };
 }
 
 /** Vars assigned anywhere in a block (loop-carried state). */

@@ -54,6 +54,31 @@ export interface Refinement {
 export interface RefinedType {
   readonly type: Type;
   readonly refinements: readonly Refinement[];
+  /**
+   * Refinements of the parts of a value: a refined alias used inside another
+   * type (`list[Nat]`, `Small?`, `(Nat, Int)`, `map[String, Nat]`). Absent
+   * when no part is refined, so types without nested refinements cost nothing.
+   */
+  readonly inner?: InnerRefinements;
+}
+
+/**
+ * The refined parts of a value of a structural type, mirroring `Type`. Records
+ * and enums do not appear: their field refinements belong to the declaration
+ * (a record's invariants, a variant's payload refinements), which every value
+ * of them satisfies by construction.
+ */
+export type InnerRefinements =
+  | { readonly kind: 'List'; readonly elem: RefinedType }
+  | { readonly kind: 'Map'; readonly key: RefinedType; readonly value: RefinedType }
+  | { readonly kind: 'Tuple'; readonly elems: readonly RefinedType[] }
+  | { readonly kind: 'Result'; readonly ok: RefinedType; readonly err: RefinedType }
+  /** One entry per member of the union type, in its order. */
+  | { readonly kind: 'Union'; readonly members: readonly RefinedType[] };
+
+/** Whether a value of `t` must satisfy some refinement, of itself or of a part. */
+export function isRefined(t: RefinedType): boolean {
+  return t.refinements.length > 0 || t.inner !== undefined;
 }
 
 // ---------------------------------------------------------------- declarations

@@ -12,6 +12,8 @@
 // these values) makes the value inadmissible. There are guards for
 // * a cell's parameter refinements and `requires` (the inputs of a run);
 // * a record's field refinements (every record value inside an input);
+// * a variant's payload refinements (from refined aliases, e.g.
+//   `Some(v: list[Nat])`; every enum value inside an input);
 // * the `ensures` of effect operations and `extern` cells (the results the
 //   fuzzer gives them, since the verifier assumes those contracts).
 // And every `assume` of the program becomes a `Check` with a synthetic id: a
@@ -64,6 +66,8 @@ export interface Harness {
   readonly requiresGuard: ReadonlyMap<string, string>;
   /** Guard of a record's field refinements, by record name. */
   readonly recordGuard: ReadonlyMap<string, string>;
+  /** Guard of a variant's payload refinements, by `enum#variant index`. */
+  readonly variantGuard: ReadonlyMap<string, string>;
   /** Guard of an effect operation's (`Effect.op`) or extern cell's contract. */
   readonly contractGuard: ReadonlyMap<string, string>;
   /** Synthetic ids of assume checks, and of the checks nested inside assumed conditions. */
@@ -77,6 +81,7 @@ export function buildHarness(ir: IrProgram): Harness {
   const cells = new Map(ir.cells);
   const requiresGuard = new Map<string, string>();
   const recordGuard = new Map<string, string>();
+  const variantGuard = new Map<string, string>();
   const contractGuard = new Map<string, string>();
   const assumeChecks = new Set<number>();
 
@@ -139,6 +144,17 @@ export function buildHarness(ir: IrProgram): Harness {
     addGuard(name, rec.fields.map((f) => f.v), resultVar, rec.invariants, '', span);
     recordGuard.set(rec.name, name);
   }
+  for (const en of ir.enums.values()) {
+    en.variants.forEach((variant, index) => {
+      if (!variant.invariants || variant.invariants.length === 0) return;
+      const name = `${GUARD_PREFIX}payload$${en.name}$${variant.name}`;
+      const span = variant.invariants[0]!.span;
+      const resultVar: IrVar = { id: -1, name: '$result', type: BOOL };
+      const params = variant.fields.map((f, i): IrVar => f.v ?? { id: -2 - i, name: f.name, type: f.type });
+      addGuard(name, params, resultVar, variant.invariants, '', span);
+      variantGuard.set(`${en.name}#${index}`, name);
+    });
+  }
   // `assume P` → a check of its own (and the checks inside P report as assumptions too).
   for (const cell of ir.cells.values()) {
     if (!cell.body || !hasAssume(cell.body)) continue;
@@ -154,7 +170,7 @@ export function buildHarness(ir: IrProgram): Harness {
 
   const fuzzIr: IrProgram = { ...ir, cells, checks };
   const prog = compileProgram(fuzzIr, { proved: new Set() });
-  return { ir, prog, requiresGuard, recordGuard, contractGuard, assumeChecks };
+  return { ir, prog, requiresGuard, recordGuard, variantGuard, contractGuard, assumeChecks };
 }
 
 function checkIdsIn(e: IrExpr): number[] {
@@ -207,7 +223,9 @@ export function recordsAdmissible(h: Harness, v: Value, t: Type): boolean {
       if (!(v instanceof Struct)) return false;
       const variant = t.info.variants[v.tag];
       if (!variant) return false;
-      return variant.fields.every((f, i) => recordsAdmissible(h, v.f[i]!, substitute(f.type.type, t.info.typeParams, t.args)));
+      if (!variant.fields.every((f, i) => recordsAdmissible(h, v.f[i]!, substitute(f.type.type, t.info.typeParams, t.args)))) return false;
+      const guard = h.variantGuard.get(`${t.info.qualifiedName}#${v.tag}`);
+      return guard === undefined || guardHolds(h, guard, v.f);
     }
     case 'Result':
       return v instanceof Struct && recordsAdmissible(h, v.f[0]!, v.tag === 0 ? t.ok : t.err);

@@ -1089,6 +1089,27 @@ class CellGen {
     for (const inv of rec.invariants) this.assume(st, this.evalExpr(inv.cond, inner, SILENT));
   }
 
+  /**
+   * The payload refinements of a variant (from refined aliases: see
+   * `IrVariant.invariants`) hold when `value` is that variant: every
+   * construction of it checked them.
+   */
+  private assumeVariantInvariants(enumName: string, index: number, type: Extract<Type, { kind: 'Enum' }>, value: Term, st: State): void {
+    const variant = this.program.enums.get(enumName)?.variants[index];
+    const info = type.info.variants[index];
+    if (!variant || !info || !variant.invariants || variant.invariants.length === 0) return;
+    const dtName = this.sorts.ensureDatatype(type);
+    const env = new Map(st.env);
+    variant.fields.forEach((f, i) => {
+      if (!f.v || !info.fields[i]) return;
+      const ft = instantiate(info.fields[i]!.type.type, type.info.typeParams, type.args);
+      env.set(f.v.id, app(dt.variantField(dtName, variant.name, f.name), [value], this.sorts.sortOf(ft)));
+    });
+    const inner: State = { ...st, env };
+    const is = dt.is(dt.variantCtor(dtName, variant.name), value);
+    for (const inv of variant.invariants) this.assume(st, implies(is, this.evalExpr(inv.cond, inner, SILENT)));
+  }
+
   private dtOfTerm(t: Term): string {
     const s = sortOf(t);
     return s.kind === 'Named' ? s.name : '';
@@ -1426,11 +1447,14 @@ class CellGen {
           const fv = app(dt.variantField(dtName, variant.name, f.name), [v], this.sorts.sortOf(ft));
           conds.push(this.patternCond(sub, fv, ft, st));
         });
+        this.assumeVariantInvariants(p.enum, p.variant, type, v, st);
         return and(...conds);
       }
       case 'Record': {
         const rec = this.program.records.get(p.record);
         if (!rec) return FALSE;
+        // Reading fields by a pattern is a read like `r.f`: the record's invariants hold.
+        if (rec.invariants.length > 0) this.assumeRecordInvariants(rec.name, v, st);
         const dtName = this.dtOfTerm(v);
         return and(
           ...p.fields.map((sub, i) => {

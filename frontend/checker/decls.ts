@@ -26,7 +26,7 @@ import type { Ctx } from './context.js';
 import { EMPTY_SET, setOf } from './context.js';
 import type { AliasInfo, ModuleScope, Mutable } from './scope.js';
 import { addVariants, didYouMean, exportedEntry, newModuleScope, qualify } from './scope.js';
-import { refined, resolveAlias, resolveRefinedType, resolveType } from './types.js';
+import { refined, resolveAlias, resolvePart, resolveRefinedType } from './types.js';
 
 export interface Collected {
   readonly scopes: ModuleScope[];
@@ -286,7 +286,7 @@ function resolveBase(ctx: Ctx, te: A.TypeExpr): RefinedType {
 function withLayers(r: RefinedType, te: A.TypeExpr, binder: Symbol): RefinedType {
   const refinements = r.refinements.slice();
   addLayers(te, binder, refinements);
-  return refined(r.type, refinements);
+  return r.inner ? { type: r.type, refinements, inner: r.inner } : refined(r.type, refinements);
 }
 
 function addLayers(te: A.TypeExpr, binder: Symbol, out: Refinement[]): void {
@@ -325,7 +325,8 @@ function resolveSignatures(ctx: Ctx, mod: ModuleScope): void {
           vi.fields = v.fields.map((f, i) => ({
             name: f.name ? f.name.name : String(i),
             index: i,
-            type: refined(resolveType(ctx, f.type)),
+            // A payload has no `where` of its own (E0130), but refined aliases bring theirs.
+            type: resolvePart(ctx, f.type),
             span: f.span,
           }));
         }

@@ -10,7 +10,7 @@ import type * as A from '../ast.js';
 import { ERROR_NAME } from '../parser.js';
 import type { Span } from '../span.js';
 import type { RefinedType, Refinement, Symbol, Type } from '../types.js';
-import { BOOL, ERROR, FLOAT, INT, NEVER, NULL, STRING } from '../types.js';
+import { BOOL, ERROR, FLOAT, INT, isRefined, NEVER, NULL, STRING } from '../types.js';
 import type { AliasInfo, ModuleScope, TypeEntity } from './scope.js';
 import { didYouMean } from './scope.js';
 
@@ -352,7 +352,9 @@ const GENERIC_BUILTINS = new Map([
 /**
  * Resolves a written type. A top-level `where` refinement is attached with
  * `binder`; refinements nested inside another type are an error (E0130), and
- * so is a top-level one when `binder` is null. Alias refinements come along.
+ * so is a top-level one when `binder` is null. Alias refinements come along,
+ * also from aliases used inside another type (`list[Nat]`): those become the
+ * result's `inner` refinements.
  */
 export function resolveRefinedType(env: ResolveEnv, te: A.TypeExpr, binder: Symbol | null): RefinedType {
   if (te.kind === 'TRefined') {
@@ -361,68 +363,196 @@ export function resolveRefinedType(env: ResolveEnv, te: A.TypeExpr, binder: Symb
       env.report('E0130', te.span, []);
       return base;
     }
-    return refined(base.type, [...base.refinements, { predicate: te.predicate, binder, span: te.span }]);
+    return withRefinements(base, [...base.refinements, { predicate: te.predicate, binder, span: te.span }]);
   }
-  if (te.kind === 'TName') return resolveName(env, te);
-  return refined(resolveType(env, te));
+  return resolvePart(env, te);
 }
 
 /** Resolves a written type, dropping refinements (nested positions). */
 export function resolveType(env: ResolveEnv, te: A.TypeExpr): Type {
+  return resolvePart(env, te).type;
+}
+
+/**
+ * Resolves a type written where no `where` may appear (E0130), keeping the
+ * refinements that aliases bring, at the top and in the parts.
+ */
+export function resolvePart(env: ResolveEnv, te: A.TypeExpr): RefinedType {
   switch (te.kind) {
     case 'TRefined':
       env.report('E0130', te.span, []);
-      return resolveType(env, te.base);
+      return resolvePart(env, te.base);
     case 'TTuple':
-      return { kind: 'Tuple', elems: te.elems.map((x) => resolveType(env, x)) };
+      return tupleOf(te.elems.map((x) => resolvePart(env, x)));
     case 'TOptional':
-      return optional(resolveType(env, te.inner));
+      return unionOf([resolvePart(env, te.inner), refined(NULL)]);
     case 'TUnion':
-      return makeUnion(te.members.map((x) => resolveType(env, x)));
+      return unionOf(te.members.map((x) => resolvePart(env, x)));
     case 'TName':
-      return resolveName(env, te).type;
+      return namedType(env, te);
   }
 }
 
-/** A named type; an alias brings its refinements along. */
-function resolveName(env: ResolveEnv, te: A.TName): RefinedType {
-  const r = namedType(env, te);
-  return 'refinements' in r ? r : refined(r);
+/** `r` with other top-level refinements (its parts' refinements kept). */
+function withRefinements(r: RefinedType, refinements: readonly Refinement[]): RefinedType {
+  return r.inner ? { type: r.type, refinements, inner: r.inner } : refined(r.type, refinements);
 }
 
-function namedType(env: ResolveEnv, te: A.TName): Type | RefinedType {
+function partsRefined(parts: readonly RefinedType[]): boolean {
+  return parts.some((p) => isRefined(p));
+}
+
+function tupleOf(elems: readonly RefinedType[]): RefinedType {
+  const type: Type = { kind: 'Tuple', elems: elems.map((x) => x.type) };
+  return partsRefined(elems) ? { type, refinements: [], inner: { kind: 'Tuple', elems } } : refined(type);
+}
+
+function listOf(elem: RefinedType): RefinedType {
+  const type: Type = { kind: 'List', elem: elem.type };
+  return isRefined(elem) ? { type, refinements: [], inner: { kind: 'List', elem } } : refined(type);
+}
+
+function mapOf(key: RefinedType, value: RefinedType): RefinedType {
+  const type: Type = { kind: 'Map', key: key.type, value: value.type };
+  return partsRefined([key, value]) ? { type, refinements: [], inner: { kind: 'Map', key, value } } : refined(type);
+}
+
+function resultOf(ok: RefinedType, err: RefinedType): RefinedType {
+  const type: Type = { kind: 'Result', ok: ok.type, err: err.type };
+  return partsRefined([ok, err]) ? { type, refinements: [], inner: { kind: 'Result', ok, err } } : refined(type);
+}
+
+/**
+ * The union of refined parts. Unions are flattened, so a member's refinements
+ * are those of the one part it comes from; a member that several parts give
+ * (`Nat | Int`) keeps none: its values need only satisfy one of them, and
+ * assuming none of them is the sound choice. The refinements of a part that is
+ * itself a union, about the whole value, are dropped the same way.
+ */
+function unionOf(parts: readonly RefinedType[]): RefinedType {
+  const type = makeUnion(parts.map((p) => p.type));
+  if (type.kind !== 'Union') {
+    const from = parts.filter((p) => p.type.kind !== 'Never' && typeEquals(p.type, type));
+    return from.length === 1 ? from[0]! : refined(type);
+  }
+  const members = type.members.map((m) => {
+    const from: RefinedType[] = [];
+    for (const p of parts) {
+      if (p.type.kind === 'Union') {
+        const i = p.type.members.findIndex((x) => typeEquals(x, m));
+        if (i >= 0) from.push(p.inner?.kind === 'Union' ? p.inner.members[i]! : refined(m));
+      } else if (typeEquals(p.type, m)) from.push(p);
+    }
+    return from.length === 1 ? from[0]! : refined(m);
+  });
+  return partsRefined(members) ? { type, refinements: [], inner: { kind: 'Union', members } } : refined(type);
+}
+
+/** The parts of a refined type, each with its own refinements (unrefined when it has none). */
+function partsOf(r: RefinedType): RefinedType[] {
+  const t = r.type;
+  const inner = r.inner;
+  switch (t.kind) {
+    case 'List':
+      return [inner?.kind === 'List' ? inner.elem : refined(t.elem)];
+    case 'Map':
+      return inner?.kind === 'Map' ? [inner.key, inner.value] : [refined(t.key), refined(t.value)];
+    case 'Result':
+      return inner?.kind === 'Result' ? [inner.ok, inner.err] : [refined(t.ok), refined(t.err)];
+    case 'Tuple':
+      return inner?.kind === 'Tuple' ? [...inner.elems] : t.elems.map((x) => refined(x));
+    case 'Union':
+      return inner?.kind === 'Union' ? [...inner.members] : t.members.map((x) => refined(x));
+    default:
+      return [];
+  }
+}
+
+/**
+ * Substitutes refined type arguments for the parameters of a generic alias's
+ * body: `Pair[Nat]` with `type Pair[T] = (T, T)` is `(Nat, Nat)`. The body's
+ * own top-level refinements are not kept (they are about `self` of a generic
+ * type); refinements of records' and enums' type arguments are not tracked.
+ */
+function substituteRefined(r: RefinedType, map: ReadonlyMap<string, RefinedType>): RefinedType {
+  const t = r.type;
+  if (!typeMentionsParams(t, map)) return r.inner ? { type: t, refinements: [], inner: r.inner } : refined(t);
+  const parts = partsOf(r).map((p) => substituteRefined(p, map));
+  switch (t.kind) {
+    case 'TypeParam':
+      return map.get(t.name) ?? refined(t);
+    case 'List':
+      return listOf(parts[0]!);
+    case 'Map':
+      return mapOf(parts[0]!, parts[1]!);
+    case 'Result':
+      return resultOf(parts[0]!, parts[1]!);
+    case 'Tuple':
+      return tupleOf(parts);
+    case 'Union':
+      return unionOf(parts);
+    default:
+      return refined(substitute(t, new Map([...map].map(([k, v]) => [k, v.type]))));
+  }
+}
+
+function typeMentionsParams(t: Type, map: ReadonlyMap<string, unknown>): boolean {
+  switch (t.kind) {
+    case 'TypeParam':
+      return map.has(t.name);
+    case 'List':
+      return typeMentionsParams(t.elem, map);
+    case 'Map':
+      return typeMentionsParams(t.key, map) || typeMentionsParams(t.value, map);
+    case 'Tuple':
+      return t.elems.some((x) => typeMentionsParams(x, map));
+    case 'Record':
+    case 'Enum':
+      return t.args.some((x) => typeMentionsParams(x, map));
+    case 'Result':
+      return typeMentionsParams(t.ok, map) || typeMentionsParams(t.err, map);
+    case 'Union':
+      return t.members.some((x) => typeMentionsParams(x, map));
+    default:
+      return false;
+  }
+}
+
+/** A named type; an alias brings its refinements along, type arguments their own. */
+function namedType(env: ResolveEnv, te: A.TName): RefinedType {
   const name = te.name.name;
-  if (name === ERROR_NAME) return ERROR;
-  const args = te.args.map((x) => resolveType(env, x));
+  if (name === ERROR_NAME) return refined(ERROR);
+  const argParts = te.args.map((x) => resolvePart(env, x));
+  const args = argParts.map((x) => x.type);
   const builtin = BUILTIN_TYPES.get(name);
-  if (builtin) return args.length === 0 ? builtin : arityError(env, te, 0);
-  if (name === 'tuple') return { kind: 'Tuple', elems: args };
+  if (builtin) return refined(args.length === 0 ? builtin : arityError(env, te, 0));
+  if (name === 'tuple') return tupleOf(argParts);
   const arity = GENERIC_BUILTINS.get(name);
   if (arity !== undefined) {
-    if (args.length !== arity) return arityError(env, te, arity);
-    if (name === 'list') return { kind: 'List', elem: args[0]! };
-    if (name === 'map') return { kind: 'Map', key: args[0]!, value: args[1]! };
-    return { kind: 'Result', ok: args[0]!, err: args[1]! };
+    if (args.length !== arity) return refined(arityError(env, te, arity));
+    if (name === 'list') return listOf(argParts[0]!);
+    if (name === 'map') return mapOf(argParts[0]!, argParts[1]!);
+    return resultOf(argParts[0]!, argParts[1]!);
   }
   if (env.typeParams.has(name)) {
     if (args.length > 0) env.report('E0123', te.span, [name]);
-    return { kind: 'TypeParam', name };
+    return refined({ kind: 'TypeParam', name });
   }
   const entity = lookupType(env, te);
-  if (!entity) return ERROR;
+  if (!entity) return refined(ERROR);
   switch (entity.kind) {
     case 'Record':
     case 'Enum': {
       const info = entity.kind === 'Record' ? entity.record : entity.enum;
-      if (args.length !== info.typeParams.length) return arityError(env, te, info.typeParams.length);
-      return entity.kind === 'Record' ? { kind: 'Record', info: entity.record, args } : { kind: 'Enum', info: entity.enum, args };
+      if (args.length !== info.typeParams.length) return refined(arityError(env, te, info.typeParams.length));
+      return refined(entity.kind === 'Record' ? { kind: 'Record', info: entity.record, args } : { kind: 'Enum', info: entity.enum, args });
     }
     case 'Alias': {
       const alias = entity.alias;
-      if (args.length !== alias.typeParams.length) return arityError(env, te, alias.typeParams.length);
+      if (args.length !== alias.typeParams.length) return refined(arityError(env, te, alias.typeParams.length));
       const r = resolveAlias(env, alias, te.span);
       if (alias.typeParams.length === 0) return r;
-      return substitute(r.type, paramMap(alias.typeParams, args));
+      return substituteRefined(r, new Map(alias.typeParams.map((p, i) => [p, argParts[i]!])));
     }
   }
 }
