@@ -155,6 +155,15 @@ export const enum Op {
   SNAP,
   CALLS,
   BUDGET_CHECK,
+  // Superinstructions (appended, so that the numbers above stay stable in
+  // serialized bytecode).
+  /**
+   * The back edge of a counted `for` loop: when `ctr < end`, `var = ctr;
+   * ctr = ctr + imm` (unchecked) and jump to the body; else fall through.
+   */
+  FOR_LT,
+  /** `d = a * b + c`, exact and unbounded (both checks proved, or a specification). */
+  MULADD,
 }
 
 /**
@@ -285,6 +294,8 @@ export const OP_FORMATS: readonly (readonly [name: string, format: string])[] = 
   ['SNAP', 're'],
   ['CALLS', 'rre'],
   ['BUDGET_CHECK', 'resi'],
+  ['FOR_LT', 'rrrij'],
+  ['MULADD', 'rrrr'],
 ];
 
 /** Words taken by an instruction (opcode + operands). */

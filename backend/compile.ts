@@ -502,9 +502,10 @@ class CellCompiler {
 
   // ------------------------------------------------------------ statements
 
-  private blockStmts(b: IrBlock): void {
+  /** The statements of a block, from `from` on (a fused `for` step has already consumed the first two). */
+  private blockStmts(b: IrBlock, from = 0): void {
     const stmts = b.stmts;
-    for (let i = 0; i < stmts.length; i++) {
+    for (let i = from; i < stmts.length; i++) {
       const s = stmts[i]!;
       const mark = this.nextReg;
       const step = this.forStep(s, stmts[i + 1]);
@@ -512,11 +513,33 @@ class CellCompiler {
         this.span = s.span;
         this.emit(Op.MOVE_ADDI, this.reg((s as { v: IrVar }).v), this.reg((stmts[i + 1] as { v: IrVar }).v), step);
         i++;
+      } else if (this.indexAlias(stmts, i)) {
+        const let_ = s as Extract<IrStmt, { kind: 'Let' }>;
+        const set = stmts[i + 1] as Extract<IrStmt, { kind: 'SetIndex' }>;
+        this.withOverrides(new Map([[let_.v.id, this.reg((let_.init as Extract<IrExpr, { kind: 'Var' }>).v)]]), () => this.stmt(set));
+        i++;
       } else {
         this.stmt(s);
       }
       this.nextReg = mark;
     }
+  }
+
+  /**
+   * `let $i = j` followed by `xs[$i] = value` (the lowering's copy of an index
+   * expression): when `$i` is not read afterwards and evaluating `value`
+   * cannot assign `j`, the store can use `j`'s register and the copy is not
+   * needed.
+   */
+  private indexAlias(stmts: readonly IrStmt[], i: number): boolean {
+    const s = stmts[i]!;
+    const next = stmts[i + 1];
+    if (s.kind !== 'Let' || s.ghost !== undefined || s.init.kind !== 'Var' || next?.kind !== 'SetIndex') return false;
+    if (next.index.kind !== 'Var' || next.index.v.id !== s.v.id || next.v.id === s.init.v.id || mayWriteVars(next.value)) return false;
+    if (this.ownerRegs.has(this.reg(s.v))) return false;
+    let readLater = false;
+    for (let k = i + 2; k < stmts.length && !readLater; k++) walkStmt(stmts[k]!, { onVar: (v) => (readLater ||= v.id === s.v.id) });
+    return !readLater;
   }
 
   /**
@@ -680,6 +703,7 @@ class CellCompiler {
       if (r !== m) this.emit(Op.MOVE, m, r);
       this.nextReg = mark;
     };
+    const step = dec ? null : this.fusedForStep(s);
     let toTest = -1;
     if (dec) {
       prev = this.temp();
@@ -697,7 +721,7 @@ class CellCompiler {
       this.emit(Op.MEASURE_START, m, prev, this.sites.length - 1);
     }
     this.loops.push(loop);
-    this.blockStmts(s.body);
+    this.blockStmts(s.body, step ? 2 : 0);
     if (s.body.value !== null) {
       const mark = this.nextReg;
       this.expr(s.body.value, DISCARD);
@@ -723,8 +747,25 @@ class CellCompiler {
       this.patch([toTest]);
     }
     this.span = s.span;
-    for (const p of this.condTrue(s.cond)) this.code[p] = body;
+    if (step) this.emit(Op.FOR_LT, step.counter, step.end, step.v, step.step, body);
+    else for (const p of this.condTrue(s.cond)) this.code[p] = body;
     this.patch(loop.breaks);
+  }
+
+  /**
+   * A counted loop `while k < hi` whose body begins with the step `let x = k;
+   * k = k + c` (see `forStep`): the test and the step fuse into one FOR_LT at
+   * the bottom, and the body starts after the step. Null when the loop does
+   * not have that shape.
+   */
+  private fusedForStep(s: Extract<IrStmt, { kind: 'While' }>): { counter: number; end: number; v: number; step: number } | null {
+    const c = s.cond;
+    if (!s.counted || c.kind !== 'Cmp' || c.op !== '<' || c.operand.kind !== 'Int' || c.left.kind !== 'Var' || c.right.kind !== 'Var') return null;
+    const [first, second] = s.body.stmts;
+    if (!first || first.kind !== 'Let' || first.ghost !== undefined || first.init.kind !== 'Var' || first.init.v.id !== c.left.v.id) return null;
+    const step = this.forStep(first, second);
+    if (step === null) return null;
+    return { counter: this.reg(c.left.v), end: this.reg(c.right.v), v: this.reg(first.v), step };
   }
 
   // ------------------------------------------------------------ conditions
@@ -740,11 +781,10 @@ class CellCompiler {
         case 'And':
           return [...this.cond(e.left), ...this.cond(e.right)];
         case 'Or': {
-          const leftFalse = this.cond(e.left);
-          const toBody = this.emitJump(Op.JMP);
-          this.patch(leftFalse);
+          // A true left operand jumps past the right one's test.
+          const leftTrue = this.condTrue(e.left);
           const rightFalse = this.cond(e.right);
-          this.patch([toBody]);
+          this.patch(leftTrue);
           return rightFalse;
         }
         case 'Not':
@@ -1155,6 +1195,8 @@ class CellCompiler {
   }
 
   private intOp(e: Extract<IrExpr, { kind: 'IntOp' }>, dst: number): number {
+    const fused = this.mulAdd(e, dst);
+    if (fused !== null) return fused;
     const mark = this.nextReg;
     let a = this.expr(e.left, ANY, false);
     // `i + 1` and friends: immediate operand.
@@ -1214,6 +1256,31 @@ class CellCompiler {
         return d;
       }
     }
+  }
+
+  /**
+   * `x * y + z` or `z + x * y` with neither operation checked (proved, or in
+   * a specification): one MULADD. Operands are evaluated in source order;
+   * not fused when evaluating one could assign a variable another reads.
+   */
+  private mulAdd(e: Extract<IrExpr, { kind: 'IntOp' }>, dst: number): number | null {
+    const unchecked = (x: Extract<IrExpr, { kind: 'IntOp' }>): boolean => this.spec || x.overflow === null || this.isProved(x.overflow);
+    if (e.op !== '+' || !unchecked(e)) return null;
+    const isMul = (x: IrExpr): x is Extract<IrExpr, { kind: 'IntOp' }> => x.kind === 'IntOp' && x.op === '*' && unchecked(x);
+    const mulFirst = isMul(e.left);
+    const mul = mulFirst ? e.left : e.right;
+    if (!isMul(mul) || mayWriteVars(e.left) || mayWriteVars(e.right)) return null;
+    const addend = mulFirst ? e.right : e.left;
+    const mark = this.nextReg;
+    let z = mulFirst ? -1 : this.expr(addend, ANY, false);
+    const x = this.expr(mul.left, ANY, false);
+    const y = this.expr(mul.right, ANY, false);
+    if (mulFirst) z = this.expr(addend, ANY, false);
+    this.nextReg = mark;
+    const d = this.want(dst);
+    this.span = e.span;
+    this.emit(Op.MULADD, d, x, y, z);
+    return d;
   }
 
   private call(e: Extract<IrExpr, { kind: 'Call' }>, dst: number): number {

@@ -1,9 +1,13 @@
 // The Lumen VM: a single dispatch loop over register bytecode.
 //
-// * Frames live in parallel typed arrays; registers of all frames live in one
-//   JS array with a base offset per frame. A call never recurses on the JS
-//   stack, so deep Lumen recursion ends in `depth-exceeded`, never in a JS
-//   stack overflow.
+// * Frame records live in one Int32Array (frames.ts); registers of all frames
+//   live in one JS array with a base offset per frame. A call made by the loop
+//   never recurses on the JS stack, so deep Lumen recursion ends in
+//   `depth-exceeded`, never in a JS stack overflow.
+// * The compiling tier (jit.ts) runs most instructions of a chunk as one
+//   JavaScript function, entered from the top of the loop at its entry
+//   points; whatever it leaves to the loop (frame and effect changes, every
+//   failing check) is executed here, so outcomes are decided in one place.
 // * Int arithmetic has an inline fast path for safe-integer numbers and falls
 //   back to vm/int64.ts (exact, checked) otherwise.
 // * Lists are JS arrays with value semantics. `xs[i] = v`, `xs = push(xs, v)`
@@ -29,6 +33,9 @@ import type { Type } from '../frontend/types.js';
 import { spanAt, type BytecodeProgram, type Chunk } from '../backend/bytecode.js';
 import { formatInstruction } from '../backend/disasm.js';
 import * as I from './int64.js';
+import { Frame, grow, growI32 } from './frames.js';
+import { jitOf, jitTable, type JitCode, type JitState } from './jit.js';
+import { warmupProgram } from './warmup.js';
 import {
   RESULT_DESC,
   Struct,
@@ -172,6 +179,8 @@ export const enum Op {
   SNAP = 119,
   CALLS = 120,
   BUDGET_CHECK = 121,
+  FOR_LT = 122,
+  MULADD = 123,
 }
 
 export interface RunOptions {
@@ -192,6 +201,12 @@ export interface RunOptions {
   readonly callResults?: (cell: string, args: Value[]) => Value | undefined;
   /** Host implementations of `extern` cells; `undefined` means not implemented. */
   readonly externs?: (cell: string, args: Value[]) => Value | undefined;
+  /**
+   * Run chunks through the compiling tier (vm/jit.ts). Default true; tracing
+   * always interprets. The results are the same either way (only the fuel
+   * accounting is coarser: per block instead of per instruction).
+   */
+  readonly jit?: boolean;
 }
 
 export interface StackEntry {
@@ -240,8 +255,9 @@ export function runCell(prog: BytecodeProgram, cell: string, args: readonly Valu
     if (v === undefined) return { kind: 'error', message: `extern cell \`${chunk.name}\` has no host implementation`, stack: [] };
     return { kind: 'ok', value: v, type: chunk.ret };
   }
+  warmUp();
   try {
-    return execute(prog, index, args, opts);
+    return execute(prog, index, args, settings(opts));
   } catch (err) {
     // JS-level failures (out of memory for a huge list, a pathological nesting
     // depth while comparing values) are reported, not thrown.
@@ -284,68 +300,168 @@ interface HandlerEntry {
   readonly entry: number;
 }
 
-const FRAME_NORMAL = 0;
-const FRAME_HANDLER = 1;
-const SAFE = Number.MAX_SAFE_INTEGER;
+/**
+ * Literal bounds of the safe-integer fast paths. Written as literals (a
+ * `const enum` is inlined) rather than read from a module constant, so that
+ * the optimizing compiler sees them: on Smi operands the range tests then
+ * fold away entirely.
+ */
+const enum Int53 {
+  MAX = 9007199254740991,
+  MIN = -9007199254740991,
+}
+
 const MAX_LIST = 2 ** 31 - 1;
-const FUEL_SLICE = 1 << 30;
+/** Fuel is counted down in slices that stay small integers (Smis). */
+const FUEL_SLICE = 2 ** 30 - 1;
+
+/**
+ * An empty array in V8's most general elements kind. Every list and struct
+ * field array the VM builds descends from it (by `slice`), so list accesses
+ * see one array shape whatever the elements: a list of Ints and a list of
+ * Bools must not make the dispatch loop's element loads polymorphic (each new
+ * shape costs a deoptimisation of the whole loop).
+ */
+const GENERIC_EMPTY: Value[] = [null];
+GENERIC_EMPTY.pop();
+
+/**
+ * RunOptions with every field present, in one fixed order: whatever options a
+ * host passes, the dispatch loop reads them from objects of a single shape.
+ */
+interface Settings {
+  readonly stdout: (line: string) => void;
+  readonly trace: ((line: string) => void) | undefined;
+  readonly callResults: ((cell: string, args: Value[]) => Value | undefined) | undefined;
+  readonly externs: ((cell: string, args: Value[]) => Value | undefined) | undefined;
+  readonly effects: ((effect: string, op: string, args: Value[]) => Value | undefined) | undefined;
+  readonly fuel: number;
+  readonly maxDepth: number;
+  readonly jit: boolean;
+}
+
+function settings(opts: RunOptions): Settings {
+  return {
+    stdout: opts.stdout ?? defaultStdout,
+    trace: opts.trace,
+    callResults: opts.callResults,
+    externs: opts.externs,
+    effects: opts.effects,
+    fuel: opts.fuel ?? Infinity,
+    maxDepth: Math.max(1, opts.maxDepth ?? DEFAULT_MAX_DEPTH),
+    jit: opts.jit ?? true,
+  };
+}
+
+let warmedUp = false;
+
+/**
+ * Runs vm/warmup.ts's program once per process, before the first real run, so
+ * that V8 optimizes the dispatch loop with feedback for every opcode (see that
+ * file). Each host callback is called through two closures from different
+ * source positions, so its call site is already polymorphic when a host
+ * passes a fresh closure on each run.
+ */
+function warmUp(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const prog = warmupProgram();
+  const sink: string[] = [];
+  const first: RunOptions = { stdout: (l) => sink.push(l), externs: (_c, args) => args[0], effects: (_e, _o, args) => args[0] };
+  const second: RunOptions = { stdout: (l) => void sink.unshift(l), externs: () => 0, effects: () => 0 };
+  // Interpreted (for the instructions the loop runs when a chunk is not compiled, or while tracing),
+  // then compiled. V8 allocates a function's feedback vector only after its first calls have run long
+  // enough: the first runs may record nothing.
+  const runs = [first, second, first, second, { ...first, jit: true }, { ...second, jit: true }];
+  for (const opts of runs) {
+    const r = execute(prog, 0, [], settings({ jit: false, ...opts }));
+    if (r.kind !== 'ok') throw new Error(`internal: the VM warm-up program ended with ${r.kind}`);
+  }
+}
 
 function defaultStdout(line: string): void {
   process.stdout.write(line + '\n');
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], opts: RunOptions): RunResult {
+function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], opts: Settings): RunResult {
   const chunks = prog.chunks;
   const types = prog.types;
   const descs = prog.descs;
-  const stdout = opts.stdout ?? defaultStdout;
+  const stdout = opts.stdout;
   const trace = opts.trace;
   const callResults = opts.callResults;
-  const maxDepth = Math.max(1, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
-  // Fuel is counted in slices that stay small integers, so the per-instruction
-  // decrement is an integer operation even when the total is unbounded.
-  let fuelRest = opts.fuel ?? Infinity;
-  let slice = Math.min(fuelRest, FUEL_SLICE);
-  fuelRest -= slice;
+  const maxDepth = opts.maxDepth;
+  // Fuel: `slice` counts down once per instruction; only when it runs out
+  // does the loop look at the rest. While tracing, the slice is kept at zero,
+  // so every instruction takes that path and the hot path tests nothing else.
+  let fuelRest = opts.fuel;
+  let slice = 0;
+  if (trace === undefined) {
+    slice = Math.min(fuelRest, FUEL_SLICE);
+    fuelRest -= slice;
+  }
 
   // Registers of every frame, and the ownership marks of list registers.
   // `any`: the VM trusts the compiler's static types instead of re-checking them.
   const R: any[] = [];
   const own: unknown[] = [];
-  let fcap = 64;
-  let fChunk: Chunk[] = new Array<Chunk>(fcap);
-  let fPc = new Int32Array(fcap);
-  let fBase = new Int32Array(fcap);
-  let fTop = new Int32Array(fcap);
-  let fRet = new Int32Array(fcap);
-  let fKind = new Uint8Array(fcap);
-  let fAux = new Int32Array(fcap);
+  let F: Int32Array = new Int32Array(Frame.SIZE * 64);
   const hs: HandlerEntry[] = [];
+  const jitState: JitState = { fuel: 0, stdout, F, fp: 0, maxDepth, direct: callResults === undefined, depth: 0, stack: 0, value: null, hs };
   const effCount = new Float64Array(prog.effects.length);
+
+  // The compiled form of each chunk (vm/jit.ts), looked up when a frame of it starts; null: interpret.
+  const useJit = opts.jit && trace === undefined;
+  const jits = jitTable(prog);
 
   let chunk = chunks[entry]!;
   let code = chunk.code;
+  let jit = useJit ? jitOf(prog, jits, entry) : null;
   let fp = 0;
   let base = 0;
   let top = chunk.registerCount;
   let pc = 0;
   grow(R, own, top);
   for (let i = 0; i < args.length; i++) R[i] = args[i];
-  fChunk[0] = chunk;
-  fBase[0] = 0;
-  fTop[0] = top;
-  fRet[0] = -1;
-  fKind[0] = FRAME_NORMAL;
+  F[Frame.BASE] = 0;
+  F[Frame.TOP] = top;
+  F[Frame.RET] = -1;
+  F[Frame.CHUNK] = entry;
+  F[Frame.AUX] = -1;
 
   for (;;) {
     if (--slice < 0) {
-      if (fuelRest <= 0) return { kind: 'fuel-exhausted', stack: stackOf(fChunk, fPc, fp, pc) };
-      slice = Math.min(fuelRest, FUEL_SLICE);
-      fuelRest -= slice;
-      slice--;
+      if (fuelRest <= 0) return { kind: 'fuel-exhausted', stack: stackOf(chunks, F, fp, pc) };
+      if (trace === undefined) {
+        const s = Math.min(fuelRest, FUEL_SLICE);
+        fuelRest -= s;
+        slice = s - 1;
+      } else {
+        fuelRest--;
+        slice = 0;
+        trace(`${'  '.repeat(Math.min(fp, 20))}${chunk.name} ${String(pc).padStart(4, '0')}  ${formatInstruction(prog, chunk, pc)}`);
+      }
     }
-    if (trace !== undefined) trace(`${'  '.repeat(Math.min(fp, 20))}${chunk.name} ${String(pc).padStart(4, '0')}  ${formatInstruction(prog, chunk, pc)}`);
+    if (jit !== null && jit.entries[pc] === 1) {
+      // The compiled code runs up to an instruction it leaves to this loop, which then executes it below,
+      // in the innermost frame: compiled calls may have pushed frames.
+      jitState.fuel = slice;
+      jitState.fp = fp;
+      jitState.F = F;
+      pc = jit.run(R, own, base, pc, jitState);
+      slice = jitState.fuel;
+      F = jitState.F;
+      if (jitState.fp !== fp) {
+        fp = jitState.fp;
+        const fo = fp * Frame.SIZE;
+        chunk = chunks[F[fo + Frame.CHUNK]!]!;
+        code = chunk.code;
+        jit = jits[F[fo + Frame.CHUNK]!] ?? null;
+        base = F[fo + Frame.BASE]!;
+        top = F[fo + Frame.TOP]!;
+      }
+    }
     switch (code[pc]) {
       case Op.NOP:
         pc += 1;
@@ -359,7 +475,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const v = R[src];
         R[base + code[pc + 1]!] = v;
         let r;
-        if (typeof v === 'number' && (r = v + code[pc + 3]!) <= SAFE && r >= -SAFE) R[src] = r;
+        if (typeof v === 'number' && (r = v + code[pc + 3]!) <= Int53.MAX && r >= Int53.MIN) R[src] = r;
         else R[src] = I.addU(v, code[pc + 3]!);
         pc += 4;
         break;
@@ -390,7 +506,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         let r;
-        if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r;
         else R[base + code[pc + 1]!] = I.addU(a, b);
         pc += 4;
         break;
@@ -399,10 +515,10 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         let r;
-        if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r;
         else {
           r = I.add(a, b);
-          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
           R[base + code[pc + 1]!] = r;
         }
         pc += 5;
@@ -412,7 +528,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         let r;
-        if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r;
         else R[base + code[pc + 1]!] = I.subU(a, b);
         pc += 4;
         break;
@@ -421,10 +537,10 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         let r;
-        if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r;
         else {
           r = I.sub(a, b);
-          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
           R[base + code[pc + 1]!] = r;
         }
         pc += 5;
@@ -434,7 +550,8 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         let r;
-        if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r + 0;
+        // A safe rounded product implies the exact product is below 2^53, hence exact; `+ 0` turns -0 into 0.
+        if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r + 0;
         else R[base + code[pc + 1]!] = I.mulU(a, b);
         pc += 4;
         break;
@@ -443,19 +560,39 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         let r;
-        if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r + 0;
+        if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r + 0;
         else {
           r = I.mul(a, b);
-          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
           R[base + code[pc + 1]!] = r;
         }
+        pc += 5;
+        break;
+      }
+      case Op.MULADD: {
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        const c = R[base + code[pc + 4]!];
+        let p, r;
+        // Both steps exact as in MUL and ADD; a -0 product plus an Int (never -0) is never -0.
+        if (
+          typeof a === 'number' &&
+          typeof b === 'number' &&
+          typeof c === 'number' &&
+          (p = a * b) <= Int53.MAX &&
+          p >= Int53.MIN &&
+          (r = p + c) <= Int53.MAX &&
+          r >= Int53.MIN
+        ) {
+          R[base + code[pc + 1]!] = r;
+        } else R[base + code[pc + 1]!] = I.addU(I.mulU(a, b), c);
         pc += 5;
         break;
       }
       case Op.ADDI: {
         const a = R[base + code[pc + 2]!];
         let r;
-        if (typeof a === 'number' && (r = a + code[pc + 3]!) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        if (typeof a === 'number' && (r = a + code[pc + 3]!) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r;
         else R[base + code[pc + 1]!] = I.addU(a, code[pc + 3]!);
         pc += 4;
         break;
@@ -463,10 +600,10 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.ADDI_CHECKED: {
         const a = R[base + code[pc + 2]!];
         let r;
-        if (typeof a === 'number' && (r = a + code[pc + 3]!) <= SAFE && r >= -SAFE) R[base + code[pc + 1]!] = r;
+        if (typeof a === 'number' && (r = a + code[pc + 3]!) <= Int53.MAX && r >= Int53.MIN) R[base + code[pc + 1]!] = r;
         else {
           r = I.add(a, code[pc + 3]!);
-          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
           R[base + code[pc + 1]!] = r;
         }
         pc += 5;
@@ -477,7 +614,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
         const r = code[pc] === Op.DIV ? I.divU(a, b) : I.floorDivU(a, b);
-        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += 4;
         break;
@@ -491,15 +628,20 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         let r: I.IntResult;
         if (code[pc] === Op.DIV_CHECKED) r = ov >= 0 ? I.div(a, b) : I.divU(a, b);
         else r = ov >= 0 ? I.floorDiv(a, b) : I.floorDivU(a, b);
-        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, r === I.DIV_ZERO ? dz : ov, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, r === I.DIV_ZERO ? dz : ov, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += 6;
         break;
       }
       case Op.MOD: {
-        const r = I.mod(R[base + code[pc + 2]!], R[base + code[pc + 3]!]);
-        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(fChunk, fPc, fp, pc));
-        R[base + code[pc + 1]!] = r;
+        const a = R[base + code[pc + 2]!];
+        const b = R[base + code[pc + 3]!];
+        if (typeof a === 'number' && typeof b === 'number' && b !== 0) R[base + code[pc + 1]!] = (a % b) + 0;
+        else {
+          const r = I.mod(a, b);
+          if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(chunks, F, fp, pc));
+          R[base + code[pc + 1]!] = r;
+        }
         pc += 4;
         break;
       }
@@ -509,7 +651,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         if (typeof a === 'number' && typeof b === 'number' && b !== 0) R[base + code[pc + 1]!] = (a % b) + 0;
         else {
           const r = I.mod(a, b);
-          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+          if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
           R[base + code[pc + 1]!] = r;
         }
         pc += 5;
@@ -517,14 +659,14 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       }
       case Op.POW: {
         const r = I.powU(R[base + code[pc + 2]!], R[base + code[pc + 3]!]);
-        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, -1, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += 4;
         break;
       }
       case Op.POW_CHECKED: {
         const r = I.pow(R[base + code[pc + 2]!], R[base + code[pc + 3]!]);
-        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += 5;
         break;
@@ -535,7 +677,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         break;
       case Op.NEG_CHECKED: {
         const r = I.neg(R[base + code[pc + 2]!]);
-        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += 4;
         break;
@@ -686,16 +828,33 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.JNEI:
         pc = R[base + code[pc + 1]!] !== code[pc + 2]! ? code[pc + 3]! : pc + 4;
         break;
+      case Op.FOR_LT: {
+        const ctr = base + code[pc + 1]!;
+        const k = R[ctr];
+        if (k < R[base + code[pc + 2]!]) {
+          R[base + code[pc + 3]!] = k;
+          let r;
+          if (typeof k === 'number' && (r = k + code[pc + 4]!) <= Int53.MAX && r >= Int53.MIN) R[ctr] = r;
+          else R[ctr] = I.addU(k, code[pc + 4]!);
+          pc = code[pc + 5]!;
+        } else pc += 6;
+        break;
+      }
 
       // ---- strings and lists
       case Op.CONCAT_STR:
         R[base + code[pc + 1]!] = R[base + code[pc + 2]!] + R[base + code[pc + 3]!];
         pc += 4;
         break;
-      case Op.CONCAT_LIST:
-        R[base + code[pc + 1]!] = (R[base + code[pc + 2]!] as Value[]).concat(R[base + code[pc + 3]!] as Value[]);
+      case Op.CONCAT_LIST: {
+        // Not Array.prototype.concat: its result may take a narrower elements kind than GENERIC_EMPTY's.
+        const xs = (R[base + code[pc + 2]!] as Value[]).slice();
+        const more = R[base + code[pc + 3]!] as Value[];
+        for (let i = 0, n = more.length; i < n; i++) xs.push(more[i]!);
+        R[base + code[pc + 1]!] = xs;
         pc += 4;
         break;
+      }
       case Op.APPEND_VAR: {
         const slot = base + code[pc + 1]!;
         let xs = R[slot] as Value[];
@@ -727,11 +886,11 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       }
       case Op.INDEX_CHECKED: {
         const xs = R[base + code[pc + 2]!] as Value[];
-        let i = R[base + code[pc + 3]!];
-        if (typeof i !== 'number') return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
-        if (i < 0) i += xs.length;
-        if (i < 0 || i >= xs.length) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
-        R[base + code[pc + 1]!] = xs[i];
+        const i = R[base + code[pc + 3]!];
+        const n = xs.length;
+        if (typeof i === 'number' && i >= 0 && i < n) R[base + code[pc + 1]!] = xs[i];
+        else if (typeof i === 'number' && i < 0 && i + n >= 0) R[base + code[pc + 1]!] = xs[i + n];
+        else return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
         pc += 5;
         break;
       }
@@ -742,8 +901,8 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const n = cpLength(s);
         if (typeof i === 'number' && i < 0) i += n;
         if (typeof i !== 'number' || i < 0 || i >= n) {
-          if (code[pc] === Op.SINDEX_CHECKED) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
-          return internal('string index out of bounds in unchecked code', stackOf(fChunk, fPc, fp, pc));
+          if (code[pc] === Op.SINDEX_CHECKED) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
+          return internal('string index out of bounds in unchecked code', stackOf(chunks, F, fp, pc));
         }
         R[base + code[pc + 1]!] = cpIndex(s, i);
         pc += code[pc] === Op.SINDEX_CHECKED ? 5 : 4;
@@ -756,8 +915,8 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         let i = R[base + code[pc + 2]!];
         if (typeof i === 'number' && i < 0) i += xs.length;
         if (typeof i !== 'number' || i < 0 || i >= xs.length) {
-          if (code[pc] === Op.SET_INDEX_CHECKED) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(fChunk, fPc, fp, pc));
-          return internal('list index out of bounds in unchecked code', stackOf(fChunk, fPc, fp, pc));
+          if (code[pc] === Op.SET_INDEX_CHECKED) return fail(prog, chunk, R, base, code[pc + 4]!, stackOf(chunks, F, fp, pc));
+          return internal('list index out of bounds in unchecked code', stackOf(chunks, F, fp, pc));
         }
         if (own[slot] !== xs) {
           xs = xs.slice();
@@ -803,9 +962,9 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.RANGE: {
         const a = R[base + code[pc + 2]!];
         const b = R[base + code[pc + 3]!];
-        const xs: Value[] = [];
+        const xs = GENERIC_EMPTY.slice();
         if (b > a) {
-          if (typeof a !== 'number' || typeof b !== 'number' || b - a > MAX_LIST) return internal('range(a, b) would have more than 2^31 - 1 elements', stackOf(fChunk, fPc, fp, pc));
+          if (typeof a !== 'number' || typeof b !== 'number' || b - a > MAX_LIST) return internal('range(a, b) would have more than 2^31 - 1 elements', stackOf(chunks, F, fp, pc));
           for (let i = a; i < b; i++) xs.push(i);
         }
         R[base + code[pc + 1]!] = xs;
@@ -835,38 +994,38 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         R[base + code[pc + 1]!] = valueHasType(R[base + code[pc + 2]!], types[code[pc + 3]!]!);
         pc += 4;
         break;
+      // The register file is in the generic elements kind, so `slice` keeps its elements kind too.
       case Op.MAKE_RECORD: {
         const start = base + code[pc + 3]!;
-        const n = code[pc + 4]!;
-        const f: Value[] = [];
-        for (let i = 0; i < n; i++) f.push(R[start + i]);
-        R[base + code[pc + 1]!] = new Struct(descs[code[pc + 2]!]!, 0, f);
+        R[base + code[pc + 1]!] = new Struct(descs[code[pc + 2]!]!, 0, R.slice(start, start + code[pc + 4]!));
         pc += 5;
         break;
       }
       case Op.MAKE_VARIANT: {
         const start = base + code[pc + 4]!;
-        const n = code[pc + 5]!;
-        const f: Value[] = [];
-        for (let i = 0; i < n; i++) f.push(R[start + i]);
-        R[base + code[pc + 1]!] = new Struct(descs[code[pc + 2]!]!, code[pc + 3]!, f);
+        R[base + code[pc + 1]!] = new Struct(descs[code[pc + 2]!]!, code[pc + 3]!, R.slice(start, start + code[pc + 5]!));
         pc += 6;
         break;
       }
-      case Op.MAKE_TUPLE:
-      case Op.MAKE_LIST: {
+      case Op.MAKE_TUPLE: {
         const start = base + code[pc + 2]!;
-        const n = code[pc + 3]!;
-        const f: Value[] = [];
-        for (let i = 0; i < n; i++) f.push(R[start + i]);
-        R[base + code[pc + 1]!] = code[pc] === Op.MAKE_LIST ? f : new Struct(TUPLE_DESC, 0, f);
+        R[base + code[pc + 1]!] = new Struct(TUPLE_DESC, 0, R.slice(start, start + code[pc + 3]!));
         pc += 4;
         break;
       }
-      case Op.MAKE_RESULT:
-        R[base + code[pc + 1]!] = new Struct(RESULT_DESC, code[pc + 2]!, [R[base + code[pc + 3]!]]);
+      case Op.MAKE_LIST: {
+        const start = base + code[pc + 2]!;
+        R[base + code[pc + 1]!] = R.slice(start, start + code[pc + 3]!);
         pc += 4;
         break;
+      }
+      case Op.MAKE_RESULT: {
+        const f = GENERIC_EMPTY.slice();
+        f.push(R[base + code[pc + 3]!]);
+        R[base + code[pc + 1]!] = new Struct(RESULT_DESC, code[pc + 2]!, f);
+        pc += 4;
+        break;
+      }
 
       // ---- built-ins
       case Op.TO_STRING: {
@@ -895,7 +1054,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         break;
       case Op.ABS_CHECKED: {
         const r = I.abs(R[base + code[pc + 2]!]);
-        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += 4;
         break;
@@ -925,7 +1084,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.TO_INT:
       case Op.TO_INT_CHECKED: {
         const r = I.toInt(R[base + code[pc + 2]!]);
-        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, code[pc] === Op.TO_INT_CHECKED ? code[pc + 3]! : -1, stackOf(fChunk, fPc, fp, pc));
+        if (typeof r === 'object') return intTrap(prog, chunk, R, base, r, code[pc] === Op.TO_INT_CHECKED ? code[pc + 3]! : -1, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = r;
         pc += code[pc] === Op.TO_INT_CHECKED ? 4 : 3;
         break;
@@ -938,13 +1097,14 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const hostArgs: Value[] = [];
         for (let i = 0; i < code[pc + 4]!; i++) hostArgs.push(R[argStart + i]);
         const v = opts.externs?.(callee.name, hostArgs);
-        if (v === undefined) return internal(`extern cell \`${callee.name}\` has no host implementation`, stackOf(fChunk, fPc, fp, pc));
+        if (v === undefined) return internal(`extern cell \`${callee.name}\` has no host implementation`, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = v;
         pc += 5;
         break;
       }
       case Op.CALL: {
-        const callee = chunks[code[pc + 2]!]!;
+        const ci = code[pc + 2]!;
+        const callee = chunks[ci]!;
         const argStart = base + code[pc + 3]!;
         const argc = code[pc + 4]!;
         if (callResults !== undefined && fp === 0) {
@@ -958,33 +1118,24 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
             break;
           }
         }
-        if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(fChunk, fPc, fp, pc)) };
+        if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(chunks, F, fp, pc)) };
         const nb = top;
         const need = nb + callee.registerCount;
         if (need > R.length) grow(R, own, need);
         for (let i = 0; i < argc; i++) R[nb + i] = R[argStart + i];
-        fPc[fp] = pc + 5;
+        F[fp * Frame.SIZE + Frame.PC] = pc + 5;
         const ret = base + code[pc + 1]!;
         fp++;
-        if (fp >= fcap) {
-          fcap *= 2;
-          fChunk = fChunk.concat(new Array<Chunk>(fcap - fChunk.length));
-          fPc = growI32(fPc, fcap);
-          fBase = growI32(fBase, fcap);
-          fTop = growI32(fTop, fcap);
-          fRet = growI32(fRet, fcap);
-          fAux = growI32(fAux, fcap);
-          const k = new Uint8Array(fcap);
-          k.set(fKind);
-          fKind = k;
-        }
-        fChunk[fp] = callee;
-        fBase[fp] = nb;
-        fTop[fp] = need;
-        fRet[fp] = ret;
-        fKind[fp] = FRAME_NORMAL;
+        const fo = fp * Frame.SIZE;
+        if (fo + Frame.SIZE > F.length) F = growI32(F, F.length * 2);
+        F[fo + Frame.BASE] = nb;
+        F[fo + Frame.TOP] = need;
+        F[fo + Frame.RET] = ret;
+        F[fo + Frame.CHUNK] = ci;
+        F[fo + Frame.AUX] = -1;
         chunk = callee;
         code = callee.code;
+        if (useJit) jit = jitOf(prog, jits, ci);
         base = nb;
         top = need;
         pc = callee.callEntry;
@@ -998,45 +1149,47 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const v = R[base + code[pc + 1]!];
         // `return` inside a handler body returns from the cell that executed `handle`.
         if (hs.length > 0) {
-          while (fKind[fp] === FRAME_HANDLER) {
-            const marker = hs[fAux[fp]!]!;
+          while (F[fp * Frame.SIZE + Frame.AUX]! >= 0) {
+            const marker = hs[F[fp * Frame.SIZE + Frame.AUX]!]!;
             const h = hs[marker.entry]!;
             hs.length = marker.entry;
             fp = h.frame;
           }
           while (hs.length > 0 && hs[hs.length - 1]!.frame >= fp) hs.pop();
         }
-        const dst = fRet[fp]!;
+        if (fp === 0) return { kind: 'ok', value: v, type: chunks[entry]!.ret };
+        const dst = F[fp * Frame.SIZE + Frame.RET]!;
         fp--;
-        if (fp < 0) return { kind: 'ok', value: v, type: chunks[entry]!.ret };
-        chunk = fChunk[fp]!;
+        const fo = fp * Frame.SIZE;
+        chunk = chunks[F[fo + Frame.CHUNK]!]!;
         code = chunk.code;
-        base = fBase[fp]!;
-        top = fTop[fp]!;
-        pc = fPc[fp]!;
+        if (useJit) jit = jits[F[fo + Frame.CHUNK]!] ?? null;
+        base = F[fo + Frame.BASE]!;
+        top = F[fo + Frame.TOP]!;
+        pc = F[fo + Frame.PC]!;
         R[dst] = v;
         break;
       }
       case Op.CHECK:
-        if (R[base + code[pc + 1]!] !== true) return fail(prog, chunk, R, base, code[pc + 2]!, stackOf(fChunk, fPc, fp, pc));
+        if (R[base + code[pc + 1]!] !== true) return fail(prog, chunk, R, base, code[pc + 2]!, stackOf(chunks, F, fp, pc));
         pc += 3;
         break;
       case Op.MEASURE_START: {
         const m = R[base + code[pc + 1]!];
-        if (!(m >= 0)) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        if (!(m >= 0)) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 2]!] = m;
         pc += 4;
         break;
       }
       case Op.MEASURE_STEP:
-        if (!(R[base + code[pc + 1]!] < R[base + code[pc + 2]!])) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        if (!(R[base + code[pc + 1]!] < R[base + code[pc + 2]!])) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(chunks, F, fp, pc));
         pc += 4;
         break;
       case Op.MATCH_FAIL:
-        return fail(prog, chunk, R, base, code[pc + 1]!, stackOf(fChunk, fPc, fp, pc));
+        return fail(prog, chunk, R, base, code[pc + 1]!, stackOf(chunks, F, fp, pc));
       case Op.NONNULL: {
         const v = R[base + code[pc + 2]!];
-        if (v === null) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc));
+        if (v === null) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(chunks, F, fp, pc));
         R[base + code[pc + 1]!] = v;
         pc += 4;
         break;
@@ -1046,10 +1199,10 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const site = chunk.sites[code[pc + 2]!]!;
         const info = prog.checks[site.check];
         const message = r >= 0 ? String(R[base + r]) : 'halt';
-        return { kind: 'halt', message, span: info?.span ?? spanAt(chunk, pc), check: site.check, stack: stackOf(fChunk, fPc, fp, pc) };
+        return { kind: 'halt', message, span: info?.span ?? spanAt(chunk, pc), check: site.check, stack: stackOf(chunks, F, fp, pc) };
       }
       case Op.UNREACHABLE:
-        return internal('no match arm applies although the match was proved exhaustive', stackOf(fChunk, fPc, fp, pc));
+        return internal('no match arm applies although the match was proved exhaustive', stackOf(chunks, F, fp, pc));
 
       // ---- effects
       case Op.HANDLE_PUSH:
@@ -1069,7 +1222,7 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
         const eo = prog.effectOps[opIndex]!;
         if (budgeted) {
           const used = effCount[eo.effect]! - R[base + code[pc + 6]!];
-          if (used + 1 > code[pc + 7]!) return fail(prog, chunk, R, base, code[pc + 5]!, stackOf(fChunk, fPc, fp, pc), { [`calls(${eo.effectName})`]: String(used + 1) });
+          if (used + 1 > code[pc + 7]!) return fail(prog, chunk, R, base, code[pc + 5]!, stackOf(chunks, F, fp, pc), { [`calls(${eo.effectName})`]: String(used + 1) });
         }
         effCount[eo.effect]!++;
         const next = pc + (budgeted ? 8 : 5);
@@ -1095,73 +1248,70 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
           for (let i = 0; i < argc; i++) hostArgs.push(R[argStart + i]);
           const v = opts.effects?.(eo.effectName, eo.op, hostArgs);
           if (v === undefined) {
-            const st = stackOf(fChunk, fPc, fp, pc);
+            const st = stackOf(chunks, F, fp, pc);
             return { kind: 'effect-unhandled', effect: eo.effectName, op: eo.op, span: st[0]!.span, stack: st };
           }
           R[base + code[pc + 1]!] = v;
           pc = next;
           break;
         }
-        if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(fChunk, fPc, fp, pc)) };
+        if (fp + 1 >= maxDepth) return { kind: 'depth-exceeded', stack: clipStack(stackOf(chunks, F, fp, pc)) };
         const h = hs[found]!;
         const info = h.chunk.handles[h.handle]!;
-        const hb = fBase[h.frame]!;
+        const hb = F[h.frame * Frame.SIZE + Frame.BASE]!;
         const params = info.params[slot]!;
         for (let i = 0; i < argc && i < params.length; i++) R[hb + params[i]!] = R[argStart + i];
         hs.push({ marker: true, frame: fp + 1, chunk: h.chunk, handle: h.handle, skipTo: found - 1, entry: found });
-        fPc[fp] = next;
+        F[fp * Frame.SIZE + Frame.PC] = next;
         const ret = base + code[pc + 1]!;
         fp++;
-        if (fp >= fcap) {
-          fcap *= 2;
-          fChunk = fChunk.concat(new Array<Chunk>(fcap - fChunk.length));
-          fPc = growI32(fPc, fcap);
-          fBase = growI32(fBase, fcap);
-          fTop = growI32(fTop, fcap);
-          fRet = growI32(fRet, fcap);
-          fAux = growI32(fAux, fcap);
-          const k = new Uint8Array(fcap);
-          k.set(fKind);
-          fKind = k;
-        }
-        fChunk[fp] = h.chunk;
-        fBase[fp] = hb;
-        fTop[fp] = top;
-        fRet[fp] = ret;
-        fKind[fp] = FRAME_HANDLER;
-        fAux[fp] = hs.length - 1;
+        const fo = fp * Frame.SIZE;
+        if (fo + Frame.SIZE > F.length) F = growI32(F, F.length * 2);
+        // The handler body runs on the registers of the frame that executed `handle`; its calls go above this frame's.
+        F[fo + Frame.BASE] = hb;
+        F[fo + Frame.TOP] = top;
+        F[fo + Frame.RET] = ret;
+        F[fo + Frame.CHUNK] = F[h.frame * Frame.SIZE + Frame.CHUNK]!;
+        F[fo + Frame.AUX] = hs.length - 1;
         chunk = h.chunk;
         code = chunk.code;
+        if (useJit) jit = jits[F[fo + Frame.CHUNK]!] ?? null;
         base = hb;
         pc = info.pcs[slot]!;
         break;
       }
       case Op.RESUME: {
-        if (fKind[fp] !== FRAME_HANDLER) return internal('`resume` outside a handler body', stackOf(fChunk, fPc, fp, pc));
+        const aux = F[fp * Frame.SIZE + Frame.AUX]!;
+        if (aux < 0) return internal('`resume` outside a handler body', stackOf(chunks, F, fp, pc));
         const v = R[base + code[pc + 1]!];
-        hs.length = fAux[fp]!;
-        const dst = fRet[fp]!;
+        hs.length = aux;
+        const dst = F[fp * Frame.SIZE + Frame.RET]!;
         fp--;
-        chunk = fChunk[fp]!;
+        const fo = fp * Frame.SIZE;
+        chunk = chunks[F[fo + Frame.CHUNK]!]!;
         code = chunk.code;
-        base = fBase[fp]!;
-        top = fTop[fp]!;
-        pc = fPc[fp]!;
+        if (useJit) jit = jits[F[fo + Frame.CHUNK]!] ?? null;
+        base = F[fo + Frame.BASE]!;
+        top = F[fo + Frame.TOP]!;
+        pc = F[fo + Frame.PC]!;
         R[dst] = v;
         break;
       }
       case Op.HANDLER_END: {
-        if (fKind[fp] !== FRAME_HANDLER) return internal('handler end outside a handler body', stackOf(fChunk, fPc, fp, pc));
+        const aux = F[fp * Frame.SIZE + Frame.AUX]!;
+        if (aux < 0) return internal('handler end outside a handler body', stackOf(chunks, F, fp, pc));
         // The handler did not resume: abandon the handled computation.
         const v = R[base + code[pc + 1]!];
-        const marker = hs[fAux[fp]!]!;
+        const marker = hs[aux]!;
         const h = hs[marker.entry]!;
         hs.length = marker.entry;
         fp = h.frame;
-        chunk = fChunk[fp]!;
+        const fo = fp * Frame.SIZE;
+        chunk = chunks[F[fo + Frame.CHUNK]!]!;
         code = chunk.code;
-        base = fBase[fp]!;
-        top = fTop[fp]!;
+        if (useJit) jit = jits[F[fo + Frame.CHUNK]!] ?? null;
+        base = F[fo + Frame.BASE]!;
+        top = F[fo + Frame.TOP]!;
         const info = chunk.handles[h.handle]!;
         pc = info.endPc;
         R[base + info.dst] = v;
@@ -1178,12 +1328,12 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
       case Op.BUDGET_CHECK: {
         const e = code[pc + 2]!;
         const used = effCount[e]! - R[base + code[pc + 1]!];
-        if (used > code[pc + 4]!) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(fChunk, fPc, fp, pc), { [`calls(${prog.effects[e]})`]: String(used) });
+        if (used > code[pc + 4]!) return fail(prog, chunk, R, base, code[pc + 3]!, stackOf(chunks, F, fp, pc), { [`calls(${prog.effects[e]})`]: String(used) });
         pc += 5;
         break;
       }
       default:
-        return internal(`bad opcode ${code[pc]} at ${chunk.name}:${pc}`, stackOf(fChunk, fPc, fp, pc));
+        return internal(`bad opcode ${code[pc]} at ${chunk.name}:${pc}`, stackOf(chunks, F, fp, pc));
     }
   }
 }
@@ -1193,11 +1343,11 @@ function execute(prog: BytecodeProgram, entry: number, args: readonly Value[], o
 // Plain functions rather than closures, so that the loop's locals stay in registers.
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function stackOf(fChunk: readonly Chunk[], fPc: Int32Array, fp: number, pc: number): StackEntry[] {
+function stackOf(chunks: readonly Chunk[], F: Int32Array, fp: number, pc: number): StackEntry[] {
   const out: StackEntry[] = [];
   for (let f = fp; f >= 0; f--) {
-    const c = fChunk[f]!;
-    out.push({ cell: c.name, span: spanAt(c, f === fp ? pc : Math.max(0, fPc[f]! - 1)) });
+    const c = chunks[F[f * Frame.SIZE + Frame.CHUNK]!]!;
+    out.push({ cell: c.name, span: spanAt(c, f === fp ? pc : Math.max(0, F[f * Frame.SIZE + Frame.PC]! - 1)) });
   }
   return out;
 }
@@ -1230,20 +1380,6 @@ function intTrap(prog: BytecodeProgram, chunk: Chunk, R: any[], base: number, r:
   return internal(`unchecked Int operation failed (${r.trap}); was a check wrongly proved?`, stack);
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
-
-function grow(R: unknown[], own: unknown[], need: number): void {
-  const target = Math.max(need, R.length * 2, 256);
-  while (R.length < target) {
-    R.push(null);
-    own.push(null);
-  }
-}
-
-function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
 
 function sameNamedDesc(a: Desc, b: Desc): boolean {
   return (a.kind === 'enum' || a.kind === 'record') && a.kind === b.kind && a.name === (b as typeof a).name;
