@@ -170,6 +170,15 @@ describe('lumen run', () => {
     }
   });
 
+  it('gives the same output and the same failure with --no-jit (dispatch loop only)', () => {
+    const gcd = path.join(examples, 'gcd.lm');
+    expect(lumen(['run', '--no-jit', gcd]).stdout).toBe(lumen(['run', gcd]).stdout);
+    const percent = path.join(examples, 'percent.lm');
+    const [a, b] = [lumen(['run', '--no-verify', percent]), lumen(['run', '--no-verify', '--no-jit', percent])];
+    expect(b.code).toBe(1);
+    expect(b.stderr).toBe(a.stderr);
+  });
+
   it('refuses to run a program with a refuted check', () => {
     const r = lumen(['run', path.join(examples, 'percent.lm')]);
     expect(r.code).toBe(1);

@@ -203,6 +203,7 @@ interface RunOpts extends SolverOpts {
   verify: boolean;
   fuel?: string;
   trace?: boolean;
+  jit: boolean;
   disasm?: boolean;
   timeout: string;
   solver: SolverName;
@@ -238,6 +239,7 @@ async function cmdRun(file: string, opts: RunOpts): Promise<number> {
   if (fuel !== undefined && (!Number.isInteger(fuel) || fuel <= 0)) throw new UsageError('--fuel must be a positive integer');
   const result = runMain(prog, {
     ...(fuel !== undefined ? { fuel } : {}),
+    jit: opts.jit,
     stdout: (line) => process.stdout.write(line + '\n'),
     ...(opts.trace ? { trace: (line: string) => process.stderr.write(line + '\n') } : {}),
   });
@@ -329,6 +331,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--no-verify', 'skip verification and run with every runtime check')
     .option('--fuel <n>', 'stop after this many instructions')
     .option('--trace', 'print every executed instruction to stderr')
+    .option('--no-jit', "run every instruction in the VM's dispatch loop (no compiling tier)")
     .option('--disasm', 'print the bytecode before running')
     .addOption(new Option('--target <target>', 'run on the VM or as WebAssembly').choices(['vm', 'wasm']).default('vm'))
     .option('-j, --jobs <n>', 'solvers working in parallel (default: the number of cores)')
