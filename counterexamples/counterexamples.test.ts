@@ -86,6 +86,36 @@ describe('inputs that do not matter', () => {
   });
 });
 
+describe('minimised values', () => {
+  it('bound the Ints, strings and lists inside records and tuples too', async () => {
+    // Unbounded, Z3 answered this one with a list of about 2,000 elements for `b.items`.
+    const source = [
+      'type Nat = Int where self >= 0',
+      '',
+      'record Bag',
+      '  items: list[Nat]',
+      '  label: String',
+      'end',
+      '',
+      'cell f(b: Bag, t: (Int, list[Int])) -> Bag',
+      '  Bag(..b, items: [-1])',
+      'end',
+      '',
+    ].join('\n');
+    const c = compile('/t/nested.lm', memoryHost({ '/t/nested.lm': source }));
+    const report = confirmReport(c.ir!, await verifyProgram(c.ir!, { solver, timeoutMs: 4000 }));
+    const r = report.results.find((x) => x.verdict.kind === 'refuted')!;
+    expect(r.verdict.kind).toBe('refuted');
+    if (r.verdict.kind !== 'refuted') return;
+    const { b, t } = inputsOf(r);
+    // The first tier: lists of at most 2 elements, Ints within ±10, strings of at most 2 characters.
+    expect(b).toMatch(/^Bag\(items: \[(-?\d+(, -?\d+)?)?\], label: "[^"]{0,2}"\)$/);
+    expect(t).toMatch(/^\(-?\d+, \[(-?\d+(, -?\d+)?)?\]\)$/);
+    const ints = (text: string): number[] => [...text.replace(/"[^"]*"/g, '').matchAll(/-?\d+/g)].map((m) => Number(m[0]));
+    for (const v of [b!, t!]) for (const n of ints(v)) expect(Math.abs(n), v).toBeLessThanOrEqual(10);
+  });
+});
+
 describe('replay', () => {
   it('reports an input the VM cannot build as not executable, never as confirmed', async () => {
     const c = compile(path.join(examples, 'abs.lm'));

@@ -12,7 +12,7 @@
 import type { CheckId, CheckInfo, IrCell, IrProgram } from '../frontend/ir.js';
 import type { Type } from '../frontend/types.js';
 import { renderValue } from '../counterexamples/values.js';
-import { SortRegistry } from './encode.js';
+import { dt, instantiate, SortRegistry } from './encode.js';
 import type { CellVC, Emission, LoopMode, PathStep } from './vcgen.js';
 import type { InferredSmt } from './spacer.js';
 import { hornScript, readInvariant } from './spacer.js';
@@ -468,16 +468,42 @@ function printIntLiteralText(v: bigint): string {
 }
 
 function boundFor(t: Term, type: Type, tier: { k: bigint; m: bigint }, sorts: SortRegistry): string | null {
-  const x = printTerm(t);
+  return boundText(printTerm(t), type, tier, sorts, 0);
+}
+
+/** How deep bounds reach into records and tuples (recursive types stop here). */
+const MAX_BOUND_DEPTH = 3;
+
+/** A bound on the value `x` (SMT text) of type `type`, and on the Ints, strings and lists inside its records, tuples and first list elements. */
+function boundText(x: string, type: Type, tier: { k: bigint; m: bigint }, sorts: SortRegistry, depth: number): string | null {
   switch (type.kind) {
     case 'Int':
       return `(and (<= (- ${tier.k}) ${x}) (<= ${x} ${tier.k}))`;
     case 'String':
       return `(<= (str.len ${x}) ${tier.m})`;
     case 'List': {
-      const s = sortOf(t);
+      const s = sorts.sortOf(type);
       if (!sorts.listElem(s) || s.kind !== 'Named') return null;
-      return `(<= (${printSymbol(`${s.name}!len`)} ${x}) ${tier.m})`;
+      const length = `(<= (${printSymbol(`${s.name}!len`)} ${x}) ${tier.m})`;
+      if (depth >= MAX_BOUND_DEPTH) return length;
+      // The length is at most m, so the elements that count are the first m.
+      const elems: string[] = [];
+      for (let i = 0n; i < tier.m; i++) {
+        const b = boundText(`(select (${printSymbol(`${s.name}!arr`)} ${x}) ${i})`, type.elem, tier, sorts, depth + 1);
+        if (b !== null) elems.push(b);
+      }
+      return elems.length === 0 ? length : `(and ${length} ${elems.join(' ')})`;
+    }
+    case 'Record':
+    case 'Tuple': {
+      if (depth >= MAX_BOUND_DEPTH) return null;
+      const name = sorts.ensureDatatype(type);
+      const parts =
+        type.kind === 'Record'
+          ? type.info.fields.map((f) => ({ accessor: dt.recordField(name, f.name), type: instantiate(f.type.type, type.info.typeParams, type.args) }))
+          : type.elems.map((e, i) => ({ accessor: dt.tupleField(name, i), type: e }));
+      const bounds = parts.map((p) => boundText(`(${printSymbol(p.accessor)} ${x})`, p.type, tier, sorts, depth + 1)).filter((b): b is string => b !== null);
+      return bounds.length === 0 ? null : bounds.length === 1 ? bounds[0]! : `(and ${bounds.join(' ')})`;
     }
     default:
       return null;
