@@ -34,6 +34,7 @@ import type {
   IrStmt,
   IrVar,
 } from '../frontend/ir.js';
+import { forEachExprChild, forEachStmtChild, forEachSubpattern, type IrChildOptions } from '../frontend/irwalk.js';
 import type { Span } from '../frontend/span.js';
 import type { Type } from '../frontend/types.js';
 import { normalize } from '../vm/int64.js';
@@ -1763,7 +1764,7 @@ export function analyzeUnknowns(e: IrExpr, polarity: number, out: Map<IrExpr, bo
       return analyzeUnknowns(e.body, polarity, out);
     default: {
       let ok = true;
-      forEachChild(e, (c) => {
+      forEachExprChild(e, (c) => {
         if (ok && !analyzeUnknowns(c, 0, out)) ok = false;
       }, (b) => {
         walkBlock(b, {
@@ -1771,7 +1772,7 @@ export function analyzeUnknowns(e: IrExpr, polarity: number, out: Map<IrExpr, bo
             if (x.kind === 'StateIs' || (x.kind === 'Quant' && x.domain.kind === 'type')) ok = false;
           },
         });
-      });
+      }, CHILDREN);
       return ok;
     }
   }
@@ -1787,109 +1788,12 @@ interface Visitor {
   onStmt?: (s: IrStmt) => void;
 }
 
-/** Calls `fe` on each direct sub-expression and `fb` on each direct sub-block. Call preconditions (over the callee's variables) are not visited. */
-function forEachChild(e: IrExpr, fe: (x: IrExpr) => void, fb: (b: IrBlock) => void): void {
-  switch (e.kind) {
-    case 'Const':
-    case 'Var':
-    case 'Calls':
-    case 'StateIs':
-      return;
-    case 'IntOp':
-    case 'FloatOp':
-    case 'Cmp':
-    case 'And':
-    case 'Or':
-    case 'Implies':
-    case 'Concat':
-      fe(e.left);
-      fe(e.right);
-      return;
-    case 'IntNeg':
-    case 'FloatNeg':
-    case 'Not':
-    case 'Len':
-    case 'NonNull':
-    case 'Try':
-    case 'IsType':
-      fe(e.operand);
-      return;
-    case 'Index':
-      fe(e.target);
-      fe(e.index);
-      return;
-    case 'Field':
-    case 'TupleGet':
-      fe(e.target);
-      return;
-    case 'MakeRecord':
-      e.fields.forEach(fe);
-      return;
-    case 'MakeVariant':
-    case 'Builtin':
-    case 'Perform':
-    case 'Call':
-      e.args.forEach(fe);
-      return;
-    case 'MakeResult':
-      fe(e.arg);
-      return;
-    case 'MakeList':
-    case 'MakeTuple':
-      e.elems.forEach(fe);
-      return;
-    case 'Interp':
-      e.parts.forEach(fe);
-      return;
-    case 'If':
-      fe(e.cond);
-      fb(e.then);
-      fb(e.else);
-      return;
-    case 'Match':
-      fe(e.scrutinee);
-      for (const a of e.arms) {
-        if (a.guard) fe(a.guard);
-        fb(a.body);
-      }
-      return;
-    case 'Block':
-      fb(e.block);
-      return;
-    case 'Halt':
-      if (e.message) fe(e.message);
-      return;
-    case 'Handle':
-      fb(e.body);
-      for (const h of e.handlers) fb(h.body);
-      return;
-    case 'Resume':
-      if (e.value) fe(e.value);
-      return;
-    case 'Quant':
-      if (e.domain.kind === 'range') {
-        fe(e.domain.lo);
-        fe(e.domain.hi);
-      } else if (e.domain.kind === 'list') fe(e.domain.list);
-      fe(e.body);
-      return;
-    case 'In':
-      fe(e.element);
-      if (e.range) {
-        fe(e.range.lo);
-        fe(e.range.hi);
-      }
-      if (e.list) fe(e.list);
-      return;
-    case 'Old':
-      fe(e.expr);
-      return;
-    case 'Narrow':
-    case 'Inject':
-      fe(e.operand);
-      return;
-  }
-}
+/**
+ * The children this backend's walks enter: call preconditions (over the
+ * callee's variables) and loop facts are left out, and a `Try`'s
+ * postconditions are visited by `walkExpr` itself, before its operand.
+ */
+const CHILDREN: IrChildOptions = { preconditions: false, tryPosts: false, loopFacts: false };
 
 function walkExpr(e: IrExpr, v: Visitor): void {
   v.onExpr?.(e);
@@ -1916,69 +1820,18 @@ function walkExpr(e: IrExpr, v: Visitor): void {
     default:
       break;
   }
-  forEachChild(e, (c) => walkExpr(c, v), (b) => walkBlock(b, v));
+  forEachExprChild(e, (c) => walkExpr(c, v), (b) => walkBlock(b, v), CHILDREN);
 }
 
 function walkPattern(p: IrPattern, v: Visitor): void {
-  switch (p.kind) {
-    case 'Bind':
-    case 'Type':
-      v.onVar?.(p.v);
-      return;
-    case 'Variant':
-      p.args.forEach((x) => walkPattern(x, v));
-      return;
-    case 'Record':
-      p.fields.forEach((x) => walkPattern(x, v));
-      return;
-    case 'Tuple':
-      p.elems.forEach((x) => walkPattern(x, v));
-      return;
-    case 'Result':
-      walkPattern(p.arg, v);
-      return;
-    default:
-      return;
-  }
+  if (p.kind === 'Bind' || p.kind === 'Type') v.onVar?.(p.v);
+  forEachSubpattern(p, (x) => walkPattern(x, v));
 }
 
 function walkStmt(s: IrStmt, v: Visitor): void {
   v.onStmt?.(s);
-  switch (s.kind) {
-    case 'Let':
-      v.onVar?.(s.v);
-      walkExpr(s.init, v);
-      return;
-    case 'Assign':
-      v.onVar?.(s.v);
-      walkExpr(s.value, v);
-      return;
-    case 'SetIndex':
-      v.onVar?.(s.v);
-      walkExpr(s.index, v);
-      walkExpr(s.value, v);
-      return;
-    case 'Expr':
-      walkExpr(s.expr, v);
-      return;
-    case 'Check':
-    case 'Assume':
-      walkExpr(s.cond, v);
-      return;
-    case 'While':
-      walkExpr(s.cond, v);
-      for (const inv of s.invariants) walkExpr(inv.cond, v);
-      if (s.decreases?.expr) walkExpr(s.decreases.expr, v);
-      walkBlock(s.body, v);
-      return;
-    case 'Return':
-      walkExpr(s.value, v);
-      for (const p of s.posts) walkExpr(p.cond, v);
-      return;
-    case 'Break':
-    case 'Continue':
-      return;
-  }
+  if (s.kind === 'Let' || s.kind === 'Assign' || s.kind === 'SetIndex') v.onVar?.(s.v);
+  forEachStmtChild(s, (x) => walkExpr(x, v), (b) => walkBlock(b, v), CHILDREN);
 }
 
 function walkBlock(b: IrBlock, v: Visitor): void {

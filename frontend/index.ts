@@ -35,6 +35,7 @@ export * from './printer.js';
 export * from './render.js';
 export * from './modules.js';
 export * from './ir.js';
+export * from './irwalk.js';
 export { lowerProgram, irType, guessMeasure, modifiedVars } from './lower.js';
 export { typeToString } from './typeprint.js';
 export { parse, ERROR_NAME } from './parser.js';

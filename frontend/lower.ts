@@ -44,6 +44,7 @@ import type {
 } from './ir.js';
 import { printExpr } from './printer.js';
 import { typeToString } from './typeprint.js';
+import { walkBlock } from './irwalk.js';
 import { typeEquals } from './checker/types.js';
 import type { Span } from './span.js';
 
@@ -1641,123 +1642,25 @@ function lastElement(xs: IrVar, span: Span): IrExpr {
   return { kind: 'Index', target: list, index: last, check: null, type: elem, span };
 }
 
-/** Vars assigned anywhere in a block (loop-carried state). */
+/**
+ * Vars assigned anywhere in a block (loop-carried state). Only code is
+ * searched (no specification parts), and not below `Narrow`/`Inject`.
+ */
 export function modifiedVars(b: IrBlock): IrVar[] {
   const out = new Map<number, IrVar>();
-  const visitExpr = (e: IrExpr | null): void => {
-    if (!e) return;
-    switch (e.kind) {
-      case 'If':
-        visitExpr(e.cond);
-        visitBlock(e.then);
-        visitBlock(e.else);
-        return;
-      case 'Match':
-        visitExpr(e.scrutinee);
-        for (const a of e.arms) {
-          visitExpr(a.guard);
-          visitBlock(a.body);
-        }
-        return;
-      case 'Block':
-        visitBlock(e.block);
-        return;
-      case 'Handle':
-        visitBlock(e.body);
-        for (const h of e.handlers) visitBlock(h.body);
-        return;
-      case 'Call':
-        for (const m of e.mutRefs) out.set(m.v.id, m.v);
-        e.args.forEach(visitExpr);
-        return;
-      case 'IntOp':
-      case 'FloatOp':
-      case 'Cmp':
-      case 'And':
-      case 'Or':
-      case 'Implies':
-      case 'Concat':
-        visitExpr(e.left);
-        visitExpr(e.right);
-        return;
-      case 'IntNeg':
-      case 'FloatNeg':
-      case 'Not':
-      case 'Len':
-      case 'NonNull':
-      case 'Try':
-      case 'IsType':
-        visitExpr(e.operand);
-        return;
-      case 'Index':
-        visitExpr(e.target);
-        visitExpr(e.index);
-        return;
-      case 'Field':
-      case 'TupleGet':
-        visitExpr(e.target);
-        return;
-      case 'MakeRecord':
-        e.fields.forEach(visitExpr);
-        return;
-      case 'MakeVariant':
-      case 'Builtin':
-      case 'Perform':
-        e.args.forEach(visitExpr);
-        return;
-      case 'MakeList':
-      case 'MakeTuple':
-        e.elems.forEach(visitExpr);
-        return;
-      case 'Interp':
-        e.parts.forEach(visitExpr);
-        return;
-      case 'MakeResult':
-        visitExpr(e.arg);
-        return;
-      case 'Halt':
-        visitExpr(e.message);
-        return;
-      case 'Resume':
-        visitExpr(e.value);
-        return;
-      default:
-        return;
-    }
-  };
-  const visitStmt = (s: IrStmt): void => {
-    switch (s.kind) {
-      case 'Assign':
-        out.set(s.v.id, s.v);
-        visitExpr(s.value);
-        return;
-      case 'SetIndex':
-        out.set(s.v.id, s.v);
-        visitExpr(s.index);
-        visitExpr(s.value);
-        return;
-      case 'Let':
-        visitExpr(s.init);
-        return;
-      case 'Expr':
-        visitExpr(s.expr);
-        return;
-      case 'While':
-        visitExpr(s.cond);
-        visitBlock(s.body);
-        return;
-      case 'Return':
-        visitExpr(s.value);
-        return;
-      default:
-        return;
-    }
-  };
-  const visitBlock = (blk: IrBlock): void => {
-    blk.stmts.forEach(visitStmt);
-    visitExpr(blk.value);
-  };
-  visitBlock(b);
+  walkBlock(
+    b,
+    {
+      expr: (e) => {
+        if (e.kind === 'Call') for (const m of e.mutRefs) out.set(m.v.id, m.v);
+      },
+      stmt: (s) => {
+        if (s.kind === 'Assign' || s.kind === 'SetIndex') out.set(s.v.id, s.v);
+      },
+      skipChildren: (e) => e.kind === 'Narrow' || e.kind === 'Inject',
+    },
+    { specs: false },
+  );
   return [...out.values()].sort((x, y) => x.id - y.id);
 }
 

@@ -8,7 +8,8 @@
 // changed statement's block; everything else (types, variables, spans, check
 // ids) is shared with the original IR, which is never mutated.
 
-import type { IrBlock, IrCell, IrExpr, IrHandler, IrPattern, IrProgram, IrStmt } from '../frontend/ir.js';
+import type { IrBlock, IrCell, IrExpr, IrProgram, IrStmt } from '../frontend/ir.js';
+import { mapExprChildren, walkBlock, walkExpr, walkStmt } from '../frontend/irwalk.js';
 
 function assertNever(x: never): never {
   throw new Error(`internal: unexpected IR node ${JSON.stringify(x)}`);
@@ -21,139 +22,19 @@ export interface IrVisitor {
 }
 
 export function visitBlock(b: IrBlock, v: IrVisitor): void {
-  for (const s of b.stmts) visitStmt(s, v);
-  if (b.value) visitExpr(b.value, v);
+  walkBlock(b, hooks(v));
 }
 
 export function visitStmt(s: IrStmt, v: IrVisitor): void {
-  v.onStmt?.(s);
-  switch (s.kind) {
-    case 'Let':
-      return visitExpr(s.init, v);
-    case 'Assign':
-      return visitExpr(s.value, v);
-    case 'SetIndex':
-      visitExpr(s.index, v);
-      return visitExpr(s.value, v);
-    case 'Expr':
-      return visitExpr(s.expr, v);
-    case 'Check':
-    case 'Assume':
-      return visitExpr(s.cond, v);
-    case 'While':
-      visitExpr(s.cond, v);
-      for (const inv of s.invariants) visitExpr(inv.cond, v);
-      for (const f of s.facts) visitExpr(f, v);
-      if (s.decreases?.expr) visitExpr(s.decreases.expr, v);
-      return visitBlock(s.body, v);
-    case 'Return':
-      visitExpr(s.value, v);
-      for (const p of s.posts) visitExpr(p.cond, v);
-      return;
-    case 'Break':
-    case 'Continue':
-      return;
-    default:
-      return assertNever(s);
-  }
+  walkStmt(s, hooks(v));
 }
 
 export function visitExpr(e: IrExpr, v: IrVisitor): void {
-  v.onExpr?.(e);
-  const sub = (x: IrExpr): void => visitExpr(x, v);
-  switch (e.kind) {
-    case 'Const':
-    case 'Var':
-    case 'Calls':
-    case 'StateIs':
-      return;
-    case 'IntOp':
-    case 'FloatOp':
-    case 'Cmp':
-    case 'And':
-    case 'Or':
-    case 'Implies':
-    case 'Concat':
-      sub(e.left);
-      return sub(e.right);
-    case 'IntNeg':
-    case 'FloatNeg':
-    case 'Not':
-    case 'Len':
-    case 'NonNull':
-    case 'IsType':
-    case 'Narrow':
-    case 'Inject':
-      return sub(e.operand);
-    case 'Try':
-      sub(e.operand);
-      for (const p of e.posts) sub(p.cond);
-      return;
-    case 'Index':
-      sub(e.target);
-      return sub(e.index);
-    case 'Field':
-    case 'TupleGet':
-      return sub(e.target);
-    case 'MakeRecord':
-      return e.fields.forEach(sub);
-    case 'MakeVariant':
-    case 'Builtin':
-    case 'Perform':
-      return e.args.forEach(sub);
-    case 'Call':
-      e.args.forEach(sub);
-      for (const p of e.pre) sub(p.cond);
-      return;
-    case 'MakeResult':
-      return sub(e.arg);
-    case 'MakeList':
-    case 'MakeTuple':
-      return e.elems.forEach(sub);
-    case 'Interp':
-      return e.parts.forEach(sub);
-    case 'If':
-      sub(e.cond);
-      visitBlock(e.then, v);
-      return visitBlock(e.else, v);
-    case 'Match':
-      sub(e.scrutinee);
-      for (const a of e.arms) {
-        if (a.guard) sub(a.guard);
-        visitBlock(a.body, v);
-      }
-      return;
-    case 'Block':
-      return visitBlock(e.block, v);
-    case 'Halt':
-      if (e.message) sub(e.message);
-      return;
-    case 'Handle':
-      visitBlock(e.body, v);
-      for (const h of e.handlers) visitBlock(h.body, v);
-      return;
-    case 'Resume':
-      if (e.value) sub(e.value);
-      return;
-    case 'Quant':
-      if (e.domain.kind === 'range') {
-        sub(e.domain.lo);
-        sub(e.domain.hi);
-      } else if (e.domain.kind === 'list') sub(e.domain.list);
-      return sub(e.body);
-    case 'In':
-      sub(e.element);
-      if (e.range) {
-        sub(e.range.lo);
-        sub(e.range.hi);
-      }
-      if (e.list) sub(e.list);
-      return;
-    case 'Old':
-      return sub(e.expr);
-    default:
-      return assertNever(e);
-  }
+  walkExpr(e, hooks(v));
+}
+
+function hooks(v: IrVisitor): { expr: (e: IrExpr) => void; stmt: (s: IrStmt) => void } {
+  return { expr: (e) => v.onExpr?.(e), stmt: (s) => v.onStmt?.(s) };
 }
 
 /** Visits a cell's contract and body. */
@@ -241,69 +122,7 @@ function rewriteStmtChildren(s: IrStmt, f: StmtRewrite): IrStmt {
  * statements and are shared as they are.
  */
 function rewriteExpr(e: IrExpr, f: StmtRewrite): IrExpr {
-  const x = (c: IrExpr): IrExpr => rewriteExpr(c, f);
-  const blk = (b: IrBlock): IrBlock => rewriteBlock(b, f);
-  switch (e.kind) {
-    case 'Const':
-    case 'Var':
-    case 'Calls':
-    case 'StateIs':
-    case 'Quant':
-    case 'In':
-    case 'Old':
-      return e;
-    case 'IntOp':
-    case 'FloatOp':
-    case 'Cmp':
-    case 'And':
-    case 'Or':
-    case 'Implies':
-    case 'Concat':
-      return { ...e, left: x(e.left), right: x(e.right) } as IrExpr;
-    case 'IntNeg':
-    case 'FloatNeg':
-    case 'Not':
-    case 'Len':
-    case 'NonNull':
-    case 'IsType':
-    case 'Narrow':
-    case 'Inject':
-    case 'Try':
-      return { ...e, operand: x(e.operand) } as IrExpr;
-    case 'Index':
-      return { ...e, target: x(e.target), index: x(e.index) };
-    case 'Field':
-    case 'TupleGet':
-      return { ...e, target: x(e.target) } as IrExpr;
-    case 'MakeRecord':
-      return { ...e, fields: e.fields.map(x) };
-    case 'MakeVariant':
-    case 'Builtin':
-    case 'Perform':
-    case 'Call':
-      return { ...e, args: e.args.map(x) } as IrExpr;
-    case 'MakeResult':
-      return { ...e, arg: x(e.arg) };
-    case 'MakeList':
-    case 'MakeTuple':
-      return { ...e, elems: e.elems.map(x) } as IrExpr;
-    case 'Interp':
-      return { ...e, parts: e.parts.map(x) };
-    case 'If':
-      return { ...e, cond: x(e.cond), then: blk(e.then), else: blk(e.else) };
-    case 'Match':
-      return { ...e, scrutinee: x(e.scrutinee), arms: e.arms.map((a) => ({ ...a, pattern: a.pattern satisfies IrPattern, guard: a.guard ? x(a.guard) : null, body: blk(a.body) })) };
-    case 'Block':
-      return { ...e, block: blk(e.block) };
-    case 'Halt':
-      return { ...e, message: e.message ? x(e.message) : null };
-    case 'Handle':
-      return { ...e, body: blk(e.body), handlers: e.handlers.map((h): IrHandler => ({ ...h, body: blk(h.body) })) };
-    case 'Resume':
-      return { ...e, value: e.value ? x(e.value) : null };
-    default:
-      return assertNever(e);
-  }
+  return mapExprChildren(e, (c) => rewriteExpr(c, f), (b) => rewriteBlock(b, f), { specs: false });
 }
 
 /** Whether a block tree holds an `assume` statement. */

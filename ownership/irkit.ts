@@ -16,6 +16,7 @@ import type {
   IrStmt,
   IrVar,
 } from '../frontend/ir.js';
+import { mapExprChildren, walkBlock, walkPattern } from '../frontend/irwalk.js';
 import type { Span } from '../frontend/span.js';
 import type { Type } from '../frontend/types.js';
 import { BOOL, INT } from '../frontend/types.js';
@@ -141,181 +142,21 @@ export function listText(items: readonly string[], conj = 'or'): string {
 
 // ---------------------------------------------------------------- traversals
 
-/** Calls `onExpr` on each direct sub-expression and `onBlock` on each direct sub-block of `e`. */
-export function forEachChild(e: IrExpr, onExpr: (x: IrExpr) => void, onBlock: (b: IrBlock) => void): void {
-  switch (e.kind) {
-    case 'Const':
-    case 'Var':
-    case 'Calls':
-    case 'StateIs':
-      return;
-    case 'IntOp':
-    case 'FloatOp':
-    case 'Cmp':
-    case 'And':
-    case 'Or':
-    case 'Implies':
-    case 'Concat':
-      onExpr(e.left);
-      onExpr(e.right);
-      return;
-    case 'IntNeg':
-    case 'FloatNeg':
-    case 'Not':
-    case 'Len':
-    case 'NonNull':
-    case 'Narrow':
-    case 'Inject':
-    case 'IsType':
-      onExpr(e.operand);
-      return;
-    case 'Try':
-      onExpr(e.operand);
-      for (const p of e.posts) onExpr(p.cond);
-      return;
-    case 'Index':
-      onExpr(e.target);
-      onExpr(e.index);
-      return;
-    case 'Field':
-    case 'TupleGet':
-      onExpr(e.target);
-      return;
-    case 'MakeRecord':
-      e.fields.forEach(onExpr);
-      return;
-    case 'MakeVariant':
-    case 'Builtin':
-    case 'Perform':
-      e.args.forEach(onExpr);
-      return;
-    case 'Call':
-      e.args.forEach(onExpr);
-      for (const p of e.pre) onExpr(p.cond);
-      return;
-    case 'MakeList':
-    case 'MakeTuple':
-      e.elems.forEach(onExpr);
-      return;
-    case 'Interp':
-      e.parts.forEach(onExpr);
-      return;
-    case 'MakeResult':
-      onExpr(e.arg);
-      return;
-    case 'If':
-      onExpr(e.cond);
-      onBlock(e.then);
-      onBlock(e.else);
-      return;
-    case 'Match':
-      onExpr(e.scrutinee);
-      for (const a of e.arms) {
-        if (a.guard) onExpr(a.guard);
-        onBlock(a.body);
-      }
-      return;
-    case 'Block':
-      onBlock(e.block);
-      return;
-    case 'Halt':
-      if (e.message) onExpr(e.message);
-      return;
-    case 'Handle':
-      onBlock(e.body);
-      for (const h of e.handlers) onBlock(h.body);
-      return;
-    case 'Resume':
-      if (e.value) onExpr(e.value);
-      return;
-    case 'Quant':
-      if (e.domain.kind === 'range') {
-        onExpr(e.domain.lo);
-        onExpr(e.domain.hi);
-      } else if (e.domain.kind === 'list') onExpr(e.domain.list);
-      onExpr(e.body);
-      return;
-    case 'In':
-      onExpr(e.element);
-      if (e.range) {
-        onExpr(e.range.lo);
-        onExpr(e.range.hi);
-      }
-      if (e.list) onExpr(e.list);
-      return;
-    case 'Old':
-      onExpr(e.expr);
-      return;
-  }
-}
-
-/** Calls the visitors on every expression, statement and block of `b`, depth first. */
+/**
+ * Calls the visitors on every expression, statement and block of `b`, depth
+ * first (specification parts and call preconditions included), and on the
+ * patterns of each `match` before its scrutinee.
+ */
 export function visitBlock(b: IrBlock, v: { expr?: (e: IrExpr) => void; stmt?: (s: IrStmt) => void; pattern?: (p: IrPattern) => void }): void {
-  const onExpr = (e: IrExpr): void => {
-    v.expr?.(e);
-    if (e.kind === 'Match') for (const a of e.arms) onPattern(a.pattern);
-    forEachChild(e, onExpr, onBlock);
-  };
-  const onPattern = (p: IrPattern): void => {
-    v.pattern?.(p);
-    switch (p.kind) {
-      case 'Variant':
-        p.args.forEach(onPattern);
-        return;
-      case 'Record':
-        p.fields.forEach(onPattern);
-        return;
-      case 'Tuple':
-        p.elems.forEach(onPattern);
-        return;
-      case 'Result':
-        onPattern(p.arg);
-        return;
-      default:
-        return;
-    }
-  };
-  const onStmt = (s: IrStmt): void => {
-    v.stmt?.(s);
-    switch (s.kind) {
-      case 'Let':
-        onExpr(s.init);
-        return;
-      case 'Assign':
-        onExpr(s.value);
-        return;
-      case 'SetIndex':
-        onExpr(s.index);
-        onExpr(s.value);
-        return;
-      case 'Expr':
-        onExpr(s.expr);
-        return;
-      case 'Check':
-      case 'Assume':
-        onExpr(s.cond);
-        return;
-      case 'While':
-        onExpr(s.cond);
-        for (const inv of s.invariants) onExpr(inv.cond);
-        s.facts.forEach(onExpr);
-        if (s.decreases?.expr) onExpr(s.decreases.expr);
-        onBlock(s.body);
-        return;
-      case 'Return':
-        onExpr(s.value);
-        for (const p of s.posts) onExpr(p.cond);
-        return;
-      case 'Break':
-      case 'Continue':
-        return;
-    }
-  };
-  const onBlock = (blk: IrBlock): void => {
-    blk.stmts.forEach(onStmt);
-    if (blk.value) onExpr(blk.value);
-  };
-  onBlock(b);
+  walkBlock(b, {
+    expr: (e) => {
+      v.expr?.(e);
+      if (e.kind === 'Match' && v.pattern) for (const a of e.arms) walkPattern(a.pattern, v.pattern);
+    },
+    stmt: (s) => {
+      v.stmt?.(s);
+    },
+  });
 }
 
 /** Every variable bound by a pattern, in order. */
@@ -357,81 +198,8 @@ export function mentionsVar(e: IrExpr, id: number): boolean {
 export function mapExpr(e: IrExpr, f: (x: IrExpr) => IrExpr | null): IrExpr {
   const direct = f(e);
   if (direct) return direct;
-  const m = (x: IrExpr): IrExpr => mapExpr(x, f);
-  const mb = (b: IrBlock): IrBlock => ({ ...b, stmts: b.stmts.map((s) => mapStmt(s, f)), value: b.value ? m(b.value) : null });
-  switch (e.kind) {
-    case 'Const':
-    case 'Var':
-    case 'Calls':
-    case 'StateIs':
-      return e;
-    case 'IntOp':
-    case 'FloatOp':
-    case 'Cmp':
-    case 'And':
-    case 'Or':
-    case 'Implies':
-    case 'Concat':
-      return { ...e, left: m(e.left), right: m(e.right) } as IrExpr;
-    case 'IntNeg':
-    case 'FloatNeg':
-    case 'Not':
-    case 'Len':
-    case 'NonNull':
-    case 'Narrow':
-    case 'Inject':
-    case 'IsType':
-      return { ...e, operand: m(e.operand) } as IrExpr;
-    case 'Try':
-      return { ...e, operand: m(e.operand), posts: e.posts.map((p) => ({ check: p.check, cond: m(p.cond) })) };
-    case 'Index':
-      return { ...e, target: m(e.target), index: m(e.index) };
-    case 'Field':
-    case 'TupleGet':
-      return { ...e, target: m(e.target) } as IrExpr;
-    case 'MakeRecord':
-      return { ...e, fields: e.fields.map(m) };
-    case 'MakeVariant':
-    case 'Builtin':
-    case 'Perform':
-      return { ...e, args: e.args.map(m) } as IrExpr;
-    case 'Call':
-      return { ...e, args: e.args.map(m), pre: e.pre.map((p) => ({ check: p.check, cond: m(p.cond) })) };
-    case 'MakeList':
-    case 'MakeTuple':
-      return { ...e, elems: e.elems.map(m) } as IrExpr;
-    case 'Interp':
-      return { ...e, parts: e.parts.map(m) };
-    case 'MakeResult':
-      return { ...e, arg: m(e.arg) };
-    case 'If':
-      return { ...e, cond: m(e.cond), then: mb(e.then), else: mb(e.else) };
-    case 'Match':
-      return { ...e, scrutinee: m(e.scrutinee), arms: e.arms.map((a) => ({ ...a, guard: a.guard ? m(a.guard) : null, body: mb(a.body) })) };
-    case 'Block':
-      return { ...e, block: mb(e.block) };
-    case 'Halt':
-      return { ...e, message: e.message ? m(e.message) : null };
-    case 'Handle':
-      return { ...e, body: mb(e.body), handlers: e.handlers.map((h) => ({ ...h, body: mb(h.body) })) };
-    case 'Resume':
-      return { ...e, value: e.value ? m(e.value) : null };
-    case 'Quant': {
-      const d = e.domain;
-      const domain: typeof d =
-        d.kind === 'range' ? { ...d, lo: m(d.lo), hi: m(d.hi) } : d.kind === 'list' ? { ...d, list: m(d.list) } : d;
-      return { ...e, domain, body: m(e.body) };
-    }
-    case 'In':
-      return {
-        ...e,
-        element: m(e.element),
-        range: e.range ? { ...e.range, lo: m(e.range.lo), hi: m(e.range.hi) } : null,
-        list: e.list ? m(e.list) : null,
-      };
-    case 'Old':
-      return { ...e, expr: m(e.expr) };
-  }
+  const mb = (b: IrBlock): IrBlock => ({ ...b, stmts: b.stmts.map((s) => mapStmt(s, f)), value: b.value ? mapExpr(b.value, f) : null });
+  return mapExprChildren(e, (x) => mapExpr(x, f), mb);
 }
 
 function mapStmt(s: IrStmt, f: (x: IrExpr) => IrExpr | null): IrStmt {

@@ -10,6 +10,7 @@
 // for effects, the number of performs so far tied to a counter.
 
 import type { IrBlock, IrCell, IrExpr, IrStmt, IrVar } from '../frontend/ir.js';
+import { forEachExprChild, forEachStmtChild } from '../frontend/irwalk.js';
 import { INT } from '../frontend/types.js';
 import type { Term } from './smtlib/term.js';
 
@@ -54,39 +55,21 @@ export function inferCandidates(cell: IrCell): Map<LoopStmt, Candidate[]> {
         return;
       }
       case 'Let':
-        visitExpr(s.init);
-        return;
       case 'Assign':
-        visitExpr(s.value);
-        return;
       case 'Expr':
-        visitExpr(s.expr);
-        return;
       case 'Return':
-        visitExpr(s.value);
+        // The statement's own expression (not a return's postconditions).
+        forEachStmtChild(s, visitExpr, visitBlock, { specs: false });
         return;
       default:
         return;
     }
   };
+  // Loops are looked for in the blocks an expression holds directly: not in
+  // its operands, nor in the handlers of a `handle`.
   const visitExpr = (e: IrExpr): void => {
-    switch (e.kind) {
-      case 'If':
-        visitBlock(e.then);
-        visitBlock(e.else);
-        return;
-      case 'Match':
-        for (const a of e.arms) visitBlock(a.body);
-        return;
-      case 'Block':
-        visitBlock(e.block);
-        return;
-      case 'Handle':
-        visitBlock(e.body);
-        return;
-      default:
-        return;
-    }
+    if (e.kind === 'Handle') visitBlock(e.body);
+    else if (e.kind === 'If' || e.kind === 'Match' || e.kind === 'Block') forEachExprChild(e, () => undefined, visitBlock);
   };
   if (cell.body) visitBlock(cell.body);
   return out;
