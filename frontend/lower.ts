@@ -1644,7 +1644,9 @@ function lastElement(xs: IrVar, span: Span): IrExpr {
 
 /**
  * Vars assigned anywhere in a block (loop-carried state). Only code is
- * searched (no specification parts), and not below `Narrow`/`Inject`.
+ * searched (no specification parts). Every expression is entered, `Inject`
+ * included: an `if` whose branches assign and whose value flows into a
+ * union-typed place is wrapped in one.
  */
 export function modifiedVars(b: IrBlock): IrVar[] {
   const out = new Map<number, IrVar>();
@@ -1657,7 +1659,6 @@ export function modifiedVars(b: IrBlock): IrVar[] {
       stmt: (s) => {
         if (s.kind === 'Assign' || s.kind === 'SetIndex') out.set(s.v.id, s.v);
       },
-      skipChildren: (e) => e.kind === 'Narrow' || e.kind === 'Inject',
     },
     { specs: false },
   );
