@@ -431,18 +431,12 @@ class Lowering {
    * text is about `name` (the value as the user wrote it).
    */
   private refinementChecks(refined: RefinedType, value: IrVar, span: Span, what: string, name: A.Expr, typeSpan: Span): IrStmt[] {
-    const out: IrStmt[] = refined.refinements.map((ref) => {
-      const text = printExpr(ref.predicate);
-      const check = this.newCheck(
-        'refinement',
-        span,
-        text,
-        `${what} may violate the refinement \`${text}\``,
-        `${what} satisfies \`${text}\``,
-        [{ span: ref.span, message: 'the refinement is declared here' }],
-      );
-      return { kind: 'Check', check, cond: this.lowerRefinementPred(ref, varExpr(value, value.type, span)), span } as IrStmt;
-    });
+    const out: IrStmt[] = refined.refinements.map((ref) =>
+      this.refinementCheck(printExpr(ref.predicate), () => this.lowerRefinementPred(ref, varExpr(value, value.type, span)), span, what, {
+        span: ref.span,
+        message: 'the refinement is declared here',
+      }),
+    );
     const inner = this.spec(() => this.innerPred(refined, varExpr(value, value.type, span), name, typeSpan));
     if (inner) out.push(this.partCheck(inner, span, what, typeSpan));
     return out;
@@ -450,16 +444,17 @@ class Lowering {
 
   /** A `refinement` check of a predicate built by `partPred`/`innerPred`. */
   private partCheck(pred: Pred, span: Span, what: string, typeSpan: Span): IrStmt {
-    const text = printExpr(pred.text);
-    const check = this.newCheck(
-      'refinement',
-      span,
-      text,
-      `${what} may violate the refinement \`${text}\``,
-      `${what} satisfies \`${text}\``,
-      [{ span: typeSpan, message: 'the refined type is declared here' }],
-    );
-    return { kind: 'Check', check, cond: pred.cond, span };
+    return this.refinementCheck(printExpr(pred.text), () => pred.cond, span, what, { span: typeSpan, message: 'the refined type is declared here' });
+  }
+
+  /**
+   * A `refinement` check that `cond` (shown as `text`) holds for `what`. The
+   * check is created before `cond` is lowered, so checks inside the predicate
+   * get later ids.
+   */
+  private refinementCheck(text: string, cond: () => IrExpr, span: Span, what: string, related: { span: Span; message: string }): IrStmt {
+    const check = this.newCheck('refinement', span, text, `${what} may violate the refinement \`${text}\``, `${what} satisfies \`${text}\``, [related]);
+    return { kind: 'Check', check, cond: cond(), span };
   }
 
   /**
