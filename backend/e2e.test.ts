@@ -3,30 +3,17 @@
 // (nothing is proved), so a correct program must run clean and a buggy one
 // must trap with the check the example header names.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkFile, lowerProgram, memoryHost, type IrProgram } from '../frontend/index.js';
 import { runCell, runMain, values, type RunOptions, type RunResult } from '../vm/vm.js';
 import type { Value } from '../vm/value.js';
 import { compileProgram } from './compile.js';
+import { sharedExamples } from './test-programs.js';
 import { disassemble } from './disasm.js';
 import type { BytecodeProgram } from './bytecode.js';
 
 const EXAMPLES = new URL('../../shared/examples/', import.meta.url);
-
-function examples(): { name: string; files: Map<string, string> }[] {
-  const out: { name: string; files: Map<string, string> }[] = [];
-  for (const entry of readdirSync(EXAMPLES, { withFileTypes: true })) {
-    if (entry.isFile() && (entry.name.endsWith('.lm') || entry.name.endsWith('.lm.md'))) {
-      out.push({ name: entry.name, files: new Map([[entry.name, readFileSync(new URL(entry.name, EXAMPLES), 'utf8')]]) });
-    }
-  }
-  const mods = new URL('modules/', EXAMPLES);
-  const modFiles = new Map<string, string>();
-  for (const f of readdirSync(mods)) modFiles.set(f, readFileSync(new URL(f, mods), 'utf8'));
-  if (modFiles.has('main.lm')) out.push({ name: 'main.lm', files: modFiles });
-  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
-}
 
 function lower(root: string, files: Map<string, string>): IrProgram {
   const checked = checkFile(root, memoryHost(files));
@@ -54,7 +41,7 @@ function lineOf(text: string, offset: number): number {
 }
 
 describe('shared examples on the VM', () => {
-  for (const { name, files } of examples()) {
+  for (const { name, files } of sharedExamples()) {
     const text = files.get(name)!;
     const outputs = [...text.matchAll(/^# output: (.*)$/gm)].map((m) => m[1]!);
     const expectsError = /^# expect: error/m.test(text);
@@ -108,7 +95,7 @@ describe('shared examples on the VM', () => {
   }
 
   it('modules/main.lm: prints the first distance, then the refuted refinement fails on line 9', () => {
-    const files = examples().find((e) => e.name === 'main.lm')!.files;
+    const files = sharedExamples().find((e) => e.name === 'main.lm')!.files;
     const out: string[] = [];
     const r = runMain(compileProgram(lower('main.lm', files)), { stdout: (l) => out.push(l) });
     expect(out).toEqual(['7']);

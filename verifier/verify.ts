@@ -61,7 +61,7 @@ export interface CheckResult {
   readonly verdict: Verdict;
   /** Solver time spent on this check's queries. */
   readonly timeMs: number;
-  /** The SMT-LIB text of the (first) query, for hashing in the ledger. */
+  /** sha256 of the SMT-LIB text (prelude and query) that decided the check, for the build ledger. */
   readonly queryHash: string;
 }
 
@@ -215,8 +215,8 @@ export async function verifyProgram(ir: IrProgram, outerOpts: VerifyOptions): Pr
   return { results, solverTimeMs, queries: queryCount, inferred };
 }
 
-/** Each answer with the sha256 of the query text it answers. */
-type Solve = (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => Promise<[Emission, QueryResult, string][]>;
+/** Each answer with the sha256 of the query text it answers (computed on demand). */
+type Solve = (vc: CellVC, sorts: SortRegistry, want: (e: Emission) => boolean, label: string) => Promise<[Emission, QueryResult, () => string][]>;
 
 /** Houdini: drop candidates until the rest are jointly inductive. */
 async function houdini(
@@ -296,10 +296,10 @@ function verdictOf(check: CheckInfo, p: Pending | undefined): Verdict {
   return { kind: 'proved' };
 }
 
-function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, hash: string, vc: CellVC, sorts: SortRegistry, depth: number): void {
+function record(pending: Map<CheckId, Pending>, e: Emission, r: QueryResult, hash: () => string, vc: CellVC, sorts: SortRegistry, depth: number): void {
   let p = pending.get(e.check);
   if (!p) {
-    p = { unknownReason: null, refuted: null, source: null, approxSat: false, timeMs: 0, hash };
+    p = { unknownReason: null, refuted: null, source: null, approxSat: false, timeMs: 0, hash: hash() };
     pending.set(e.check, p);
   }
   p.timeMs += r.timeMs;
@@ -359,7 +359,7 @@ async function solveVC(
   opts: VerifyOptions,
   want: (e: Emission) => boolean,
   label: string,
-): Promise<{ results: [Emission, QueryResult, string][]; time: number; count: number }> {
+): Promise<{ results: [Emission, QueryResult, () => string][]; time: number; count: number }> {
   const emissions = vc.emissions.filter(want);
   if (emissions.length === 0) return { results: [], time: 0, count: 0 };
   const prelude = buildPrelude(vc, sorts);
@@ -374,10 +374,12 @@ async function solveVC(
   const started = Date.now();
   const answers = await opts.solver.run(prelude, queries, { timeoutMs: opts.timeoutMs, ...(tactic ? { tactic } : {}) });
   const time = Date.now() - started;
-  // The ledger's query hash: sha256 of the exact text the solver was given (prelude and query).
-  const preludeHash = sha256(prelude);
-  const hashes = queries.map((q) => sha256(`${preludeHash}\n${q.body}`));
-  return { results: emissions.map((e, k) => [e, answers[k]!, hashes[k]!] as [Emission, QueryResult, string]), time, count: queries.length };
+  // The ledger's query hash: sha256 of the exact text the solver was given
+  // (prelude and query), computed only for the answers that decide a check
+  // (not for Houdini's rounds).
+  let preludeHash: string | undefined;
+  const hashOf = (k: number) => (): string => sha256(`${(preludeHash ??= sha256(prelude))}\n${queries[k]!.body}`);
+  return { results: emissions.map((e, k) => [e, answers[k]!, hashOf(k)] as [Emission, QueryResult, () => string]), time, count: queries.length };
 }
 
 function sha256(text: string): string {

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { OP_FORMATS, instructionLength } from '../backend/bytecode.js';
 import { compileProgram } from '../backend/compile.js';
 import { disassemble } from '../backend/disasm.js';
+import { listProgramSource, listPrograms, type ListOp, type ListVar } from '../backend/test-programs.js';
 import { IrBuilder, T } from '../backend/testkit.js';
 import { lowerFiles, lowerSource } from '../backend/wasm/testkit.js';
 import type { IrProgram } from '../frontend/ir.js';
@@ -174,58 +175,7 @@ describe('new instructions against exact references', () => {
 
 // ---------------------------------------------------------------- lists against a copying model
 
-type ListVar = 'xs' | 'ys';
-type ListOp =
-  | { readonly k: 'push'; readonly v: ListVar; readonly n: number }
-  | { readonly k: 'alias'; readonly to: ListVar; readonly from: ListVar }
-  | { readonly k: 'set'; readonly v: ListVar; readonly i: number; readonly n: number }
-  | { readonly k: 'append'; readonly v: ListVar; readonly other: ListVar }
-  | { readonly k: 'print'; readonly v: ListVar | 'zs' }
-  | { readonly k: 'copy'; readonly from: ListVar; readonly n: number }
-  | { readonly k: 'get'; readonly v: ListVar; readonly i: number }
-  | { readonly k: 'loop'; readonly body: readonly ListOp[] };
-
-const listVar = fc.constantFrom<ListVar>('xs', 'ys');
-const simpleListOp: fc.Arbitrary<ListOp> = fc.oneof(
-  fc.record({ k: fc.constant('push' as const), v: listVar, n: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ k: fc.constant('alias' as const), to: listVar, from: listVar }),
-  fc.record({ k: fc.constant('set' as const), v: listVar, i: fc.integer({ min: -5, max: 5 }), n: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ k: fc.constant('append' as const), v: listVar, other: listVar }),
-  fc.record({ k: fc.constant('print' as const), v: fc.constantFrom<ListVar | 'zs'>('xs', 'ys', 'zs') }),
-  fc.record({ k: fc.constant('copy' as const), from: listVar, n: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ k: fc.constant('get' as const), v: listVar, i: fc.integer({ min: -5, max: 5 }) }),
-);
-// No `++` inside loops: appending a list to itself three times per iteration grows it beyond memory.
-const loopListOp = simpleListOp.filter((op) => op.k !== 'append');
-const listProgram = fc.array(
-  fc.oneof({ weight: 6, arbitrary: simpleListOp }, { weight: 1, arbitrary: fc.array(loopListOp, { minLength: 1, maxLength: 5 }).map((body): ListOp => ({ k: 'loop', body })) }),
-  { minLength: 1, maxLength: 14 },
-);
-
-function renderListOps(ops: readonly ListOp[], indent: string): string {
-  return ops
-    .map((op) => {
-      switch (op.k) {
-        case 'push':
-          return `${indent}${op.v} = push(${op.v}, ${op.n})`;
-        case 'alias':
-          return `${indent}${op.to} = ${op.from}`;
-        case 'set':
-          return `${indent}${op.v}[${op.i}] = ${op.n}`;
-        case 'append':
-          return `${indent}${op.v} = ${op.v} ++ ${op.other}`;
-        case 'print':
-          return `${indent}print(${op.v})`;
-        case 'copy':
-          return `${indent}zs = push(${op.from}, ${op.n})`;
-        case 'get':
-          return `${indent}print(${op.v}[${op.i}])`;
-        case 'loop':
-          return `${indent}for k in 0..3\n${indent}  let mut t = xs\n${renderListOps(op.body, indent + '  ')}\n${indent}  t[0] = k\n${indent}  print(t)\n${indent}end`;
-      }
-    })
-    .join('\n');
-}
+const LIST_PROGRAMS = { index: 5, swap: false, appendInLoops: false, printLoopIndex: false } as const;
 
 /** The same program on immutable arrays (every update copies): the printed lines, and whether an index check fails. */
 function listModel(ops: readonly ListOp[]): { out: string[]; failed: boolean } {
@@ -260,6 +210,11 @@ function listModel(ops: readonly ListOp[]): { out: string[]; failed: boolean } {
         case 'copy':
           env.zs = [...env[op.from], op.n];
           break;
+        case 'swap':
+          env.zs = env.xs;
+          env.xs = env.ys;
+          env.ys = env.zs;
+          break;
         case 'get': {
           const j = at(env[op.v], op.i);
           if (j === null) return false;
@@ -287,8 +242,8 @@ function listModel(ops: readonly ListOp[]): { out: string[]; failed: boolean } {
 describe('in-place list updates are observationally identical to copying', () => {
   it('random programs that alias, update, push and append, against a copying model', () => {
     fc.assert(
-      fc.property(listProgram, (ops) => {
-        const src = `cell main() -> Null\n  let mut xs = [1, 2]\n  let mut ys = [3]\n  let mut zs = [4]\n${renderListOps(ops, '  ')}\n  print(xs)\n  print(ys)\n  print(zs)\nend\n`;
+      fc.property(listPrograms(LIST_PROGRAMS), (ops) => {
+        const src = listProgramSource(ops, LIST_PROGRAMS);
         const ir = lowerSource(src);
         const model = listModel(ops);
         for (const proved of [NONE, allChecks(ir)]) {

@@ -15,6 +15,7 @@ import { normalize } from '../../vm/int64.js';
 import { runCell } from '../../vm/vm.js';
 import { compileProgram } from '../compile.js';
 import { compileWasm, instantiateWasm, loadWasm } from './index.js';
+import { listProgramSource, listPrograms } from '../test-programs.js';
 import { lowerSource, runOnVm, runOnWasm } from './testkit.js';
 
 const MIN = -(1n << 63n);
@@ -201,66 +202,13 @@ describe('Int arithmetic: VM, WebAssembly and a BigInt reference agree (traps in
 
 // ---------------------------------------------------------------- lists
 
-type ListOp =
-  | { readonly k: 'push'; readonly v: 'xs' | 'ys'; readonly n: number }
-  | { readonly k: 'alias'; readonly to: 'xs' | 'ys'; readonly from: 'xs' | 'ys' }
-  | { readonly k: 'set'; readonly v: 'xs' | 'ys'; readonly i: number; readonly n: number }
-  | { readonly k: 'append'; readonly v: 'xs' | 'ys'; readonly other: 'xs' | 'ys' }
-  | { readonly k: 'print'; readonly v: 'xs' | 'ys' | 'zs' }
-  | { readonly k: 'copy'; readonly from: 'xs' | 'ys'; readonly n: number }
-  | { readonly k: 'get'; readonly v: 'xs' | 'ys'; readonly i: number }
-  | { readonly k: 'swap' }
-  | { readonly k: 'loop'; readonly body: readonly ListOp[] };
-
-const varArb = fc.constantFrom<'xs' | 'ys'>('xs', 'ys');
-const simpleOp: fc.Arbitrary<ListOp> = fc.oneof(
-  fc.record({ k: fc.constant('push' as const), v: varArb, n: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ k: fc.constant('alias' as const), to: varArb, from: varArb }),
-  fc.record({ k: fc.constant('set' as const), v: varArb, i: fc.integer({ min: -6, max: 6 }), n: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ k: fc.constant('append' as const), v: varArb, other: varArb }),
-  fc.record({ k: fc.constant('print' as const), v: fc.constantFrom<'xs' | 'ys' | 'zs'>('xs', 'ys', 'zs') }),
-  fc.record({ k: fc.constant('copy' as const), from: varArb, n: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ k: fc.constant('get' as const), v: varArb, i: fc.integer({ min: -6, max: 6 }) }),
-  fc.constant({ k: 'swap' as const }),
-);
-const listOps = fc.array(fc.oneof({ weight: 6, arbitrary: simpleOp }, { weight: 1, arbitrary: fc.array(simpleOp, { minLength: 1, maxLength: 5 }).map((body): ListOp => ({ k: 'loop', body })) }), {
-  minLength: 1,
-  maxLength: 14,
-});
-
-function renderOps(ops: readonly ListOp[], indent: string): string {
-  return ops
-    .map((op) => {
-      switch (op.k) {
-        case 'push':
-          return `${indent}${op.v} = push(${op.v}, ${op.n})`;
-        case 'alias':
-          return `${indent}${op.to} = ${op.from}`;
-        case 'set':
-          return `${indent}${op.v}[${op.i}] = ${op.n}`;
-        case 'append':
-          return `${indent}${op.v} = ${op.v} ++ ${op.other}`;
-        case 'print':
-          return `${indent}print(${op.v})`;
-        case 'copy':
-          return `${indent}zs = push(${op.from}, ${op.n})`;
-        case 'get':
-          return `${indent}print(${op.v}[${op.i}])`;
-        case 'swap':
-          // Buffers move between variables instead of being copied (compile.ts, movedList).
-          return `${indent}zs = xs\n${indent}xs = ys\n${indent}ys = zs`;
-        case 'loop':
-          return `${indent}for k in 0..3\n${indent}  let mut t = xs\n${renderOps(op.body, indent + '  ')}\n${indent}  print(k)\n${indent}  t[0] = k\n${indent}  print(t)\n${indent}end`;
-      }
-    })
-    .join('\n');
-}
+const LIST_PROGRAMS = { index: 6, swap: true, appendInLoops: true, printLoopIndex: true } as const;
 
 describe('lists: value semantics survive in-place updates on both backends', () => {
   it('random programs that alias, update, push and concatenate', () => {
     fc.assert(
-      fc.property(listOps, (ops) => {
-        const src = `cell main() -> Null\n  let mut xs = [1, 2]\n  let mut ys = [3]\n  let mut zs = [4]\n${renderOps(ops, '  ')}\n  print(xs)\n  print(ys)\n  print(zs)\nend\n`;
+      fc.property(listPrograms(LIST_PROGRAMS), (ops) => {
+        const src = listProgramSource(ops, LIST_PROGRAMS);
         const ir = lowerSource(src);
         const vm = runOnVm(ir, NONE);
         const wasm = runOnWasm(ir, NONE, { optimize: false });

@@ -3,11 +3,11 @@
 // compared directly (result kind, check id, printed lines).
 
 import { checkFile, lowerProgram, memoryHost, type IrProgram } from '../../frontend/index.js';
-import { runCell, type RunOptions } from '../../vm/vm.js';
+import { runCell, type RunOptions, type RunResult } from '../../vm/vm.js';
 import type { Value } from '../../vm/value.js';
 import { compileProgram } from '../compile.js';
 import { compileWasm, type WasmCompileOptions, type WasmModule } from './compile.js';
-import { loadWasm, runWasmModule, type WasmRunOptions } from './host.js';
+import { loadWasm, runWasmModule, type WasmRunOptions, type WasmRunResult } from './host.js';
 
 /** What both backends must agree on. */
 export interface Outcome {
@@ -37,10 +37,8 @@ function show(v: Value): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : typeof x === 'number' && !Number.isSafeInteger(x) ? `f${x}` : x));
 }
 
-export function runOnVm(ir: IrProgram, proved: ReadonlySet<number>, opts: RunOptions & { cell?: string; args?: readonly Value[] } = {}): Outcome {
-  const out: string[] = [];
-  const prog = compileProgram(ir, { proved });
-  const r = runCell(prog, opts.cell ?? 'main', opts.args ?? [], { fuel: 200_000_000, ...opts, stdout: (l) => out.push(l) });
+/** The part of a run's result both backends must agree on. */
+function outcomeOf(r: RunResult | WasmRunResult, out: string[]): Outcome {
   switch (r.kind) {
     case 'ok':
       return { kind: 'ok', value: show(r.value), out };
@@ -53,6 +51,13 @@ export function runOnVm(ir: IrProgram, proved: ReadonlySet<number>, opts: RunOpt
     default:
       return { kind: r.kind, out };
   }
+}
+
+export function runOnVm(ir: IrProgram, proved: ReadonlySet<number>, opts: RunOptions & { cell?: string; args?: readonly Value[] } = {}): Outcome {
+  const out: string[] = [];
+  const prog = compileProgram(ir, { proved });
+  const r = runCell(prog, opts.cell ?? 'main', opts.args ?? [], { fuel: 200_000_000, ...opts, stdout: (l) => out.push(l) });
+  return outcomeOf(r, out);
 }
 
 export function compileForTest(ir: IrProgram, opts: WasmCompileOptions): WasmModule {
@@ -70,18 +75,7 @@ export function runOnWasm(
   const module = 'binary' in ir ? ir : compileForTest(ir, { proved, entries: [cell], ...(opts.optimize === false ? { optimize: false } : {}) });
   const out: string[] = [];
   const r = runWasmModule(loadWasm(module), { ...opts, stdout: (l) => out.push(l) }, cell, opts.args ?? []);
-  switch (r.kind) {
-    case 'ok':
-      return { kind: 'ok', value: show(r.value), out };
-    case 'check-failed':
-      return { kind: r.kind, check: r.check, out };
-    case 'halt':
-      return { kind: r.kind, check: r.check, detail: r.message, out };
-    case 'effect-unhandled':
-      return { kind: r.kind, detail: `${r.effect}.${r.op}`, out };
-    default:
-      return { kind: r.kind, out };
-  }
+  return outcomeOf(r, out);
 }
 
 /** Lines of the form `# output: text`. */

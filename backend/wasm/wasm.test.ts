@@ -9,28 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { IrProgram } from '../../frontend/ir.js';
 import { compileWasm, loadWasm, runWasmModule } from './index.js';
+import { sharedExamples } from '../test-programs.js';
 import { expectedOutput, lowerFiles, lowerSource, runOnVm, runOnWasm } from './testkit.js';
 
 const EXAMPLES = new URL('../../../shared/examples/', import.meta.url);
 const TESTDATA = new URL('./testdata/', import.meta.url);
 const NONE: ReadonlySet<number> = new Set();
 
-function examples(): { name: string; files: Map<string, string> }[] {
-  const out: { name: string; files: Map<string, string> }[] = [];
-  for (const entry of readdirSync(EXAMPLES, { withFileTypes: true })) {
-    if (entry.isFile() && (entry.name.endsWith('.lm') || entry.name.endsWith('.lm.md'))) {
-      out.push({ name: entry.name, files: new Map([[entry.name, readFileSync(new URL(entry.name, EXAMPLES), 'utf8')]]) });
-    }
-  }
-  const mods = new URL('modules/', EXAMPLES);
-  const modFiles = new Map<string, string>();
-  for (const f of readdirSync(mods)) modFiles.set(f, readFileSync(new URL(f, mods), 'utf8'));
-  if (modFiles.has('main.lm')) out.push({ name: 'main.lm', files: modFiles });
-  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
 describe('shared examples: VM and WebAssembly agree', () => {
-  for (const { name, files } of examples()) {
+  for (const { name, files } of sharedExamples()) {
     const text = files.get(name)!;
     if (/^# expect: error/m.test(text)) continue;
     const outputs = expectedOutput(text);
